@@ -1,0 +1,29 @@
+import { CORE_DYNAMODB_ACTIONS } from '@kms-demo/spec';
+import { keyUseStatements } from './key-use-statements.js';
+import { type PolicyDocument, policyDocument } from './policy-document.js';
+
+export interface AppPolicyOptions {
+  keyArn: string;
+  tableArn: string;
+  tableName: string;
+}
+
+/**
+ * The least-privilege IAM policy for the tool's users: exactly the KMS and DynamoDB
+ * actions the core calls, on this key and this table only.
+ */
+export function buildAppPolicy(options: AppPolicyOptions): PolicyDocument {
+  return policyDocument([
+    ...keyUseStatements({
+      sidPrefix: 'Kms',
+      tableName: options.tableName,
+      resource: options.keyArn,
+    }),
+    {
+      Sid: 'DynamoDbItemsInThisTable',
+      Effect: 'Allow',
+      Action: [...CORE_DYNAMODB_ACTIONS],
+      Resource: options.tableArn,
+    },
+  ]);
+}
