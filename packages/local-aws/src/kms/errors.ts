@@ -1,3 +1,16 @@
+/** HTTP status codes of the KMS service model's errors where they are not 400. */
+const HTTP_STATUS: Readonly<Record<string, number>> = {
+  AlreadyExistsException: 409,
+  ConflictException: 409,
+  DependencyTimeoutException: 503,
+  DisabledException: 409,
+  DryRunOperationException: 412,
+  KMSInternalException: 500,
+  KMSInvalidStateException: 409,
+  KeyUnavailableException: 500,
+  NotFoundException: 404,
+};
+
 /**
  * An error AWS KMS documents for an operation. The server turns it into HTTP `status` with
  * the JSON 1.1 body `{"__type": type, "message": message}`; SDKs map `__type` to the
@@ -7,9 +20,38 @@ export class KmsError extends Error {
   constructor(
     readonly type: string,
     message: string,
-    readonly status = 400,
+    readonly status = HTTP_STATUS[type] ?? 400,
   ) {
     super(message);
     this.name = type;
   }
+}
+
+/**
+ * AWS's wording for a request that breaks a modelled constraint, e.g.
+ * `1 validation error detected: Value at 'plaintext' failed to satisfy constraint: ...`.
+ * Sensitive members (plaintext, ciphertext) are reported without their value.
+ */
+export function validationError(member: string, constraint: string, value?: unknown): KmsError {
+  const shown = value === undefined ? '' : ` '${String(value).slice(0, 256)}'`;
+  return new KmsError(
+    'ValidationException',
+    `1 validation error detected: Value${shown} at '${member}' failed to satisfy constraint: ${constraint}`,
+  );
+}
+
+export function notFound(message: string): KmsError {
+  return new KmsError('NotFoundException', message);
+}
+
+export function invalidState(message: string): KmsError {
+  return new KmsError('KMSInvalidStateException', message);
+}
+
+export function invalidCiphertext(): KmsError {
+  // One message for every cause, so a caller learns nothing about which check failed.
+  return new KmsError(
+    'InvalidCiphertextException',
+    'The ciphertext is invalid or was tampered with.',
+  );
 }

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const DIRECTORY_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+/**
+ * One JSON document on disk, holding key material: directory 0700, file 0600. Each write
+ * goes to a fresh temporary file that is synced and renamed over the old one, so a
+ * crash leaves either the old or the new state, never a torn file. Writes are
+ * serialized; a write requested while one is queued joins it, and the queued write
+ * serializes the state only when it starts, so it carries every change made before it.
+ */
+export class StateFile {
+  readonly path: string;
+  private tail: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
+
+  constructor(readonly directory: string) {
+    this.path = join(directory, 'state.json');
+  }
+
+  /** The parsed document, or undefined when there is none yet. */
+  async load(): Promise<unknown> {
+    await this.ensureDirectory();
+    let text: string;
+    try {
+      await chmod(this.path, FILE_MODE);
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      return JSON.parse(text);
+    } catch (cause) {
+      throw new Error(
+        `The KMS state file ${this.path} is not valid JSON. Move it aside to start with an empty key store.`,
+        { cause },
+      );
+    }
+  }
+
+  write(serialize: () => string): Promise<void> {
+    if (this.queued) return this.queued;
+    const run = this.tail.then(() => {
+      this.queued = undefined;
+      return this.writeNow(serialize());
+    });
+    this.queued = run;
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async ensureDirectory(): Promise<void> {
+    await mkdir(this.directory, { recursive: true, mode: DIRECTORY_MODE });
+    const info = await stat(this.directory);
+    if ((info.mode & 0o777) !== DIRECTORY_MODE) await chmod(this.directory, DIRECTORY_MODE);
+  }
+
+  private async writeNow(text: string): Promise<void> {
+    await this.ensureDirectory();
+    const temporary = `${this.path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      const handle = await open(temporary, 'wx', FILE_MODE);
+      try {
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, this.path);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+  }
+}
