@@ -1,0 +1,76 @@
+import { type AwsErrorReply, authErrors } from '../http/aws-error.js';
+
+/** The parts of a SigV4 `Authorization` header and its `X-Amz-Date`. */
+export interface ParsedAuthorization {
+  accessKeyId: string;
+  scopeDate: string;
+  region: string;
+  service: string;
+  signedHeaders: string[];
+  signature: string;
+  amzDate: string;
+  signingDate: Date;
+}
+
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+/**
+ * Parses `AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request,
+ * SignedHeaders=a;b, Signature=<hex>`. Shape problems are the errors AWS gives for them:
+ * no header at all is a missing token, a malformed one an incomplete signature.
+ */
+export function parseAuthorization(
+  authorization: string | undefined,
+  amzDate: string | undefined,
+): ParsedAuthorization | AwsErrorReply {
+  if (!authorization?.trim().startsWith('AWS4-')) return authErrors.missing();
+  const [algorithm = '', ...rest] = authorization.trim().split(/\s+/);
+  if (algorithm !== ALGORITHM) {
+    return authErrors.incomplete(
+      `Unsupported AWS 'algorithm': '${algorithm}' (only ${ALGORITHM} for now).`,
+    );
+  }
+  const params = new Map<string, string>();
+  for (const part of rest.join(' ').split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) params.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  const missing = ['Credential', 'Signature', 'SignedHeaders'].filter((name) => !params.get(name));
+  if (missing.length > 0) {
+    return authErrors.incomplete(
+      missing.map((name) => `Authorization header requires '${name}' parameter.`).join(' '),
+    );
+  }
+  const match = amzDate ? AMZ_DATE.exec(amzDate) : null;
+  if (!amzDate || !match) {
+    return authErrors.incomplete(
+      "Authorization header requires existence of a valid 'X-Amz-Date' header (ISO-8601 basic format).",
+    );
+  }
+  const credential = params.get('Credential') ?? '';
+  const scope = credential.split('/');
+  const [accessKeyId = '', scopeDate = '', region = '', service = '', terminator] = scope;
+  if (scope.length !== 5 || !accessKeyId) {
+    return authErrors.incomplete(
+      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
+    );
+  }
+  if (terminator !== 'aws4_request') {
+    return authErrors.invalidSignature(
+      `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`,
+    );
+  }
+  const [, year, month, day, hour, minute, second] = match.map(Number);
+  const signingDate = new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day, hour, minute, second));
+  return {
+    accessKeyId,
+    scopeDate,
+    region,
+    service,
+    signedHeaders: (params.get('SignedHeaders') ?? '').toLowerCase().split(';').filter(Boolean),
+    signature: params.get('Signature') ?? '',
+    amzDate,
+    signingDate,
+  };
+}

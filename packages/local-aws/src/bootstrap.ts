@@ -1,0 +1,95 @@
+import {
+  KEY_ALIAS,
+  KEY_DESCRIPTION,
+  PARTITION_KEY,
+  PARTITION_KEY_TYPE,
+  TABLE_NAME,
+} from '@kms-demo/spec';
+import type { DynamoBackend } from './dynamodb/dynalite-backend.js';
+import { LocalAwsError } from './errors.js';
+import type { KmsService } from './kms/service.js';
+
+/**
+ * Makes sure the resources the original demo created by hand exist (the key behind
+ * alias/demo-kms and the table demo-kms keyed by appuser), so a user following its steps
+ * finds them ready. Safe to run at every start. Returns the key's ARN.
+ */
+export async function bootstrapResources(kms: KmsService, dynamo: DynamoBackend): Promise<string> {
+  let keyArn: string;
+  try {
+    keyArn = await kms.ensureKeyWithAlias(KEY_ALIAS, KEY_DESCRIPTION);
+  } catch (error) {
+    throw new LocalAwsError('BOOTSTRAP_FAILED', `Could not create the KMS key ${KEY_ALIAS}.`, {
+      cause: error,
+    });
+  }
+  await ensureTable(dynamo);
+  return keyArn;
+}
+
+/** The ARN of the key behind alias/demo-kms if it exists, else an empty string. */
+export async function findBootstrapKeyArn(kms: KmsService): Promise<string> {
+  try {
+    const described = (await kms.handle('DescribeKey', { KeyId: KEY_ALIAS })) as {
+      KeyMetadata?: { Arn?: string };
+    };
+    return described.KeyMetadata?.Arn ?? '';
+  } catch {
+    return '';
+  }
+}
+
+interface TableDescription {
+  TableStatus?: string;
+  KeySchema?: { AttributeName: string; KeyType: string }[];
+}
+
+async function ensureTable(dynamo: DynamoBackend): Promise<void> {
+  let table = await describeTable(dynamo);
+  if (!table) {
+    await callDynamo(dynamo, 'CreateTable', {
+      TableName: TABLE_NAME,
+      AttributeDefinitions: [{ AttributeName: PARTITION_KEY, AttributeType: PARTITION_KEY_TYPE }],
+      KeySchema: [{ AttributeName: PARTITION_KEY, KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    table = await describeTable(dynamo);
+  }
+  const keys = table?.KeySchema ?? [];
+  if (keys.length !== 1 || keys[0]?.AttributeName !== PARTITION_KEY) {
+    throw new LocalAwsError(
+      'BOOTSTRAP_FAILED',
+      `Table ${TABLE_NAME} exists with a key schema other than a "${PARTITION_KEY}" partition key; delete it and start again.`,
+    );
+  }
+  // Tables are created with no delay here, but become ACTIVE on the next tick.
+  for (let i = 0; table?.TableStatus !== 'ACTIVE' && i < 100; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    table = await describeTable(dynamo);
+  }
+}
+
+async function describeTable(dynamo: DynamoBackend): Promise<TableDescription | undefined> {
+  const result = await callDynamo(dynamo, 'DescribeTable', { TableName: TABLE_NAME }, [
+    'ResourceNotFoundException',
+  ]);
+  return (result as { Table?: TableDescription } | undefined)?.Table;
+}
+
+/** Returns undefined for an expected error type, throws for any other. */
+async function callDynamo(
+  dynamo: DynamoBackend,
+  operation: string,
+  input: unknown,
+  expectedErrors: string[] = [],
+): Promise<unknown> {
+  const reply = await dynamo.send(operation, Buffer.from(JSON.stringify(input)));
+  const body = JSON.parse(reply.body.toString('utf8') || '{}') as { __type?: string };
+  if (reply.status === 200) return body;
+  const type = body.__type?.split('#').pop() ?? '';
+  if (expectedErrors.includes(type)) return undefined;
+  throw new LocalAwsError(
+    'BOOTSTRAP_FAILED',
+    `Could not ${operation} ${TABLE_NAME} in the local DynamoDB store (${type || reply.status}).`,
+  );
+}

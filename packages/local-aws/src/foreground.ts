@@ -1,0 +1,38 @@
+import { type LocalAws, startLocalAws } from './local-aws.js';
+import type { LocalAwsOptions } from './options.js';
+import { removeServerInfo, writeServerInfo } from './state/discovery.js';
+
+export interface ForegroundOptions extends LocalAwsOptions {
+  /** Called once the endpoint listens and is recorded; the CLI prints the endpoint here. */
+  onReady?: (server: LocalAws) => void;
+}
+
+/**
+ * Runs the endpoint until SIGINT or SIGTERM (or its idle timeout): records endpoint and
+ * pid in `<stateDir>/server.json` (0600) so other processes can find it, and on stop
+ * closes it with state flushed and removes the record. Resolves once stopped.
+ */
+export async function runLocalAwsForeground(options: ForegroundOptions): Promise<void> {
+  const server = await startLocalAws(options);
+  const stop = () => {
+    void server.close().catch(() => {});
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await writeServerInfo(server.stateDir, {
+      endpoint: server.endpoint,
+      pid: process.pid,
+      region: server.region,
+      startedAt: new Date().toISOString(),
+    });
+    options.onReady?.(server);
+    await server.closed;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await removeServerInfo(server.stateDir, process.pid);
+    // A no-op when already closed; reports a failed close to the caller.
+    await server.close();
+  }
+}

@@ -1,0 +1,147 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ActivityTracker } from './activity-tracker.js';
+import { SignatureVerifier } from './auth/verify-signature.js';
+import { bootstrapResources, findBootstrapKeyArn } from './bootstrap.js';
+import { startDynamoBackend } from './dynamodb/dynalite-backend.js';
+import { LocalAwsError } from './errors.js';
+import { FaultInjector } from './faults.js';
+import { createKmsService } from './kms/service.js';
+import { type LocalAwsOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { createAwsServer } from './server.js';
+import { type LocalAwsCredentials, loadOrCreateCredentials } from './state/credentials.js';
+import { ensurePrivateDir } from './state/state-dir.js';
+import { acquireStateLock } from './state/state-lock.js';
+
+export interface LocalAws {
+  /** e.g. `http://127.0.0.1:4566`; give it to SDKs as `endpoint`, to the AWS CLI as `--endpoint-url`. */
+  endpoint: string;
+  region: string;
+  /** The only credentials the endpoint accepts (when auth is on). */
+  credentials: LocalAwsCredentials;
+  /** ARN of the key behind alias/demo-kms; empty if bootstrap is off and it does not exist. */
+  keyArn: string;
+  stateDir: string;
+  /** Stops taking requests, lets running ones finish, flushes state and frees the state dir. */
+  close(): Promise<void>;
+  /** Resolves once the endpoint has closed for any reason, including the idle timeout. */
+  closed: Promise<void>;
+}
+
+/** How long `close` waits for requests in flight before cutting their connections. */
+const DRAIN_TIMEOUT_MS = 5000;
+
+/**
+ * Starts KMS and DynamoDB on one authenticated loopback endpoint, keeping state in
+ * `options.stateDir`. Only one endpoint may use a state dir at a time.
+ */
+export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
+  const opts = resolveOptions(options);
+  await ensurePrivateDir(opts.stateDir);
+  const lock = await acquireStateLock(opts.stateDir);
+  // Undone in reverse order if start fails, and by close() once it succeeded.
+  const teardown: (() => Promise<void>)[] = [() => lock.release()];
+  const undo = async () => {
+    for (const step of [...teardown].reverse()) await step().catch(() => {});
+  };
+  try {
+    const credentials = await loadOrCreateCredentials(opts.stateDir);
+    const kms = await createKmsService({
+      stateDir: opts.stateDir,
+      region: opts.region,
+      accountId: opts.accountId,
+    });
+    teardown.push(() => kms.close());
+    const dynamo = await startDynamoBackend({
+      dataDir: join(opts.stateDir, 'dynamodb'),
+      region: opts.region,
+      accountId: opts.accountId,
+    });
+    teardown.push(() => dynamo.close());
+    const keyArn = opts.bootstrap
+      ? await bootstrapResources(kms, dynamo)
+      : await findBootstrapKeyArn(kms);
+
+    const activity = new ActivityTracker(opts.idleTimeoutMs);
+    const server = createAwsServer({
+      kms,
+      dynamo,
+      verifier: opts.auth ? new SignatureVerifier(credentials) : undefined,
+      faults: new FaultInjector(opts.faults),
+      onRequestStart: () => activity.start(),
+      onRequestEnd: () => activity.end(),
+      onInternalError: () => {},
+    });
+    const endpoint = await listen(server, opts);
+    teardown.push(() => stopServer(server, activity));
+
+    let closing: Promise<void> | undefined;
+    let markClosed: () => void = () => {};
+    const closed = new Promise<void>((resolve) => {
+      markClosed = resolve;
+    });
+    const close = () => {
+      closing ??= (async () => {
+        const steps = [...teardown].reverse();
+        let firstError: unknown;
+        for (const step of steps) {
+          await step().catch((error: unknown) => {
+            firstError ??= error;
+          });
+        }
+        markClosed();
+        if (firstError) {
+          throw new LocalAwsError('CLOSE_FAILED', 'The local endpoint did not close cleanly.', {
+            cause: firstError,
+          });
+        }
+      })();
+      return closing;
+    };
+    activity.onIdle(() => void close().catch(() => {}));
+    return {
+      endpoint,
+      region: opts.region,
+      credentials,
+      keyArn,
+      stateDir: opts.stateDir,
+      close,
+      closed,
+    };
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+}
+
+function listen(server: Server, opts: ResolvedOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const busy = error.code === 'EADDRINUSE';
+      reject(
+        new LocalAwsError(
+          busy ? 'PORT_IN_USE' : 'LISTEN_FAILED',
+          busy
+            ? `Port ${opts.port} on ${opts.host} is already in use; choose another port or 0 for a free one.`
+            : `Could not listen on ${opts.host}:${opts.port}.`,
+          { cause: error },
+        ),
+      );
+    });
+    server.listen(opts.port, opts.host, () => {
+      const { port } = server.address() as AddressInfo;
+      const host = opts.host.includes(':') ? `[${opts.host.replace(/^\[|\]$/g, '')}]` : opts.host;
+      resolve(`http://${host}:${port}`);
+    });
+  });
+}
+
+async function stopServer(server: Server, activity: ActivityTracker): Promise<void> {
+  activity.stop();
+  const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await activity.drained(DRAIN_TIMEOUT_MS);
+  server.closeAllConnections();
+  await stopped;
+}

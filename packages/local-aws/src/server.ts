@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ReceivedRequest, SignatureVerifier } from './auth/verify-signature.js';
+import type { DynamoBackend } from './dynamodb/dynalite-backend.js';
+import type { FaultInjector } from './faults.js';
+import {
+  type AwsErrorReply,
+  CONTENT_TYPES,
+  protocolErrors,
+  type ServiceName,
+  wireType,
+} from './http/aws-error.js';
+import { BodyTooLargeError, MAX_REQUEST_BYTES, readBody } from './http/read-body.js';
+import { parseTarget, SIGNING_NAMES } from './http/target.js';
+import { KmsError } from './kms/errors.js';
+import type { KmsService } from './kms/service.js';
+
+export interface AwsServerDeps {
+  kms: KmsService;
+  dynamo: DynamoBackend;
+  /** Absent when authentication is off. */
+  verifier: SignatureVerifier | undefined;
+  faults: FaultInjector;
+  /** Called when a request starts and when it ends, for idle tracking and draining. */
+  onRequestStart(): void;
+  onRequestEnd(): void;
+  /** A bug surfaced as a 500; the client only ever sees a generic message. */
+  onInternalError(error: unknown): void;
+}
+
+/**
+ * One HTTP server for both services. The pipeline follows dynalite's: size cap → read
+ * body → authenticate → dispatch on X-Amz-Target → fault check → execute → respond.
+ */
+export function createAwsServer(deps: AwsServerDeps): Server {
+  return createServer((req, res) => {
+    deps.onRequestStart();
+    res.once('close', () => deps.onRequestEnd());
+    handle(deps, req, res).catch((error: unknown) => {
+      deps.onInternalError(error);
+      if (!res.headersSent) sendError(res, undefined, protocolErrors.internal(undefined));
+      else res.destroy();
+    });
+  });
+}
+
+async function handle(deps: AwsServerDeps, req: IncomingMessage, res: ServerResponse) {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    // A liveness probe for `findRunningServer`; it reveals nothing a port scan would not.
+    return sendJson(res, 200, CONTENT_TYPES.kms, { status: 'ok', pid: process.pid });
+  }
+  const target = parseTarget(header(req, 'x-amz-target'));
+  let body: Buffer;
+  try {
+    body = await readBody(req);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    res.shouldKeepAlive = false;
+    return sendError(res, target.service, protocolErrors.tooLarge(MAX_REQUEST_BYTES));
+  }
+  if (deps.verifier) {
+    const received: ReceivedRequest = {
+      method: req.method ?? 'POST',
+      url: req.url ?? '/',
+      headers: req.headersDistinct as Record<string, string[]>,
+      body,
+    };
+    const scope = target.service ? SIGNING_NAMES[target.service] : undefined;
+    const authError = await deps.verifier.verify(received, scope);
+    if (authError) return sendError(res, target.service, authError);
+  }
+  if (req.method !== 'POST' || !target.service) {
+    return sendError(res, target.service, protocolErrors.unknownOperation(target.raw));
+  }
+  const fault = deps.faults.check(target.service, target.operation);
+  if (fault) return sendError(res, target.service, fault);
+
+  if (target.service === 'dynamodb') {
+    const reply = await deps.dynamo.send(target.operation, body);
+    res.writeHead(reply.status, { ...reply.headers, 'content-length': reply.body.length });
+    res.end(reply.body);
+    return;
+  }
+  await handleKms(deps, res, target.operation, body);
+}
+
+async function handleKms(
+  deps: AwsServerDeps,
+  res: ServerResponse,
+  operation: string,
+  body: Buffer,
+) {
+  let input: unknown;
+  try {
+    input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch {
+    return sendError(res, 'kms', protocolErrors.serialization());
+  }
+  let output: unknown;
+  try {
+    output = await deps.kms.handle(operation, input);
+  } catch (error) {
+    if (error instanceof KmsError) {
+      return sendError(res, 'kms', {
+        status: error.status,
+        type: error.type,
+        message: error.message,
+      });
+    }
+    deps.onInternalError(error);
+    return sendError(res, 'kms', protocolErrors.internal('kms'));
+  }
+  sendJson(res, 200, CONTENT_TYPES.kms, output ?? {});
+}
+
+function sendError(res: ServerResponse, service: ServiceName | undefined, reply: AwsErrorReply) {
+  const contentType = CONTENT_TYPES[service ?? 'kms'];
+  sendJson(res, reply.status, contentType, {
+    __type: wireType(service, reply),
+    message: reply.message,
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, contentType: string, value: unknown) {
+  const payload = Buffer.from(JSON.stringify(value), 'utf8');
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': payload.length,
+    'x-amzn-requestid': randomUUID(),
+  });
+  res.end(payload);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, link, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { LocalAwsError } from '../errors.js';
+
+/** Owner-only permissions for everything the endpoint keeps on disk. */
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Creates the state directory if needed and makes it owner-only. It holds the credentials,
+ * key material and the table data, so another local user must not be able to read it.
+ */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    const info = await stat(dir);
+    if (!info.isDirectory()) {
+      throw new LocalAwsError(
+        'STATE_DIR_INVALID',
+        `State dir ${dir} exists but is not a directory.`,
+      );
+    }
+    await chmod(dir, PRIVATE_DIR_MODE);
+  } catch (error) {
+    if (error instanceof LocalAwsError) throw error;
+    throw new LocalAwsError(
+      'STATE_DIR_INVALID',
+      `Cannot use ${dir} as the local endpoint's state dir; choose a directory you own.`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Writes a file with mode 0600 so that readers see either the old or the new content:
+ * a temp file next to it, flushed, then renamed over it.
+ */
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', PRIVATE_FILE_MODE);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Creates a file with mode 0600 only if it does not exist yet, returning false if it does.
+ * The content is written aside and hard-linked into place, so the file appears complete
+ * or not at all, and of two racing creators exactly one wins.
+ */
+export async function createFileExclusive(path: string, data: string): Promise<boolean> {
+  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, data, { flag: 'wx', mode: PRIVATE_FILE_MODE });
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
