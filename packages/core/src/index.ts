@@ -1,1 +1,39 @@
+export { fromAwsError } from './aws-errors.js';
+export {
+  type AwsClientOptions,
+  type AwsClients,
+  createAwsClients,
+  DEFAULT_MAX_ATTEMPTS,
+} from './clients.js';
+export { itemContext, sameContext } from './crypto/context.js';
+export { ENVELOPE_SUITE } from './crypto/envelope.js';
+export type { EncryptionContext, KmsApi } from './crypto/kms-api.js';
+export { DIRECT_MAX_SECRET_BYTES, ENVELOPE_MAX_SECRET_BYTES } from './crypto/limits.js';
+export type { AlgorithmInfo } from './crypto/message-header.js';
+export type { ItemDescription } from './describe.js';
+export { ERROR_CODES, type ErrorCode, isKmsDemoError, KmsDemoError } from './errors.js';
+export {
+  createSecretStore,
+  DEFAULT_PAGE_SIZE,
+  type MigrateResult,
+  type SecretStore,
+  type SecretStoreOptions,
+  type StoredSecret,
+} from './secret-store.js';
 export * from './spec.js';
+export {
+  GENERATED_ID_LENGTH,
+  generateUserId,
+  ID_ALPHABET,
+  ID_MAX_LENGTH,
+  ID_MIN_LENGTH,
+  isLegacyUserId,
+  validateUserId,
+} from './storage/ids.js';
+export {
+  ATTRIBUTES,
+  FORMAT_VERSION,
+  type Scheme,
+  type StoredItemInfo,
+  type WritableScheme,
+} from './storage/item.js';

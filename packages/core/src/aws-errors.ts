@@ -1,0 +1,136 @@
+import { KmsDemoError } from './errors.js';
+
+/**
+ * Maps AWS SDK errors to typed errors. The SDK has already retried (standard mode) by the
+ * time an error arrives here, so a throttling error means the retries were used up.
+ */
+
+export interface AwsErrorScope {
+  /** Which service raised it: the same error name means different things in each. */
+  service: 'kms' | 'dynamodb';
+  /** The KMS key or DynamoDB table the call was about, named in messages. */
+  resource: string;
+  /** The item the call was about, for integrity messages. */
+  appuser?: string;
+}
+
+const KEY_UNAVAILABLE_HINTS: Record<string, string> = {
+  DisabledException: 'is disabled; enable it (kms:EnableKey) or configure another key',
+  KMSInvalidStateException:
+    'is not in a usable state (pending deletion or import); cancel the deletion or configure another key',
+  AccessDeniedException:
+    'refused access; grant your principal kms:Encrypt, kms:Decrypt, kms:GenerateDataKey and kms:DescribeKey on it',
+  NotFoundException: 'was not found; check the key id or alias and the region',
+  KeyUnavailableException: 'is temporarily unavailable in KMS; retry in a moment',
+  InvalidKeyUsageException:
+    'cannot be used for this operation; configure a symmetric ENCRYPT_DECRYPT key',
+};
+
+const INTEGRITY_ERRORS = new Set(['InvalidCiphertextException', 'IncorrectKeyException']);
+const THROTTLING_ERRORS = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'LimitExceededException',
+]);
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'MissingAuthenticationTokenException',
+]);
+
+function errorName(error: unknown): string {
+  if (error instanceof Error) return error.name;
+  return typeof error;
+}
+
+function errorCodeProp(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function fromAwsError(error: unknown, scope: AwsErrorScope): KmsDemoError {
+  if (error instanceof KmsDemoError) return error;
+  const name = errorName(error);
+  const options = { cause: error };
+  const what = scope.service === 'kms' ? `KMS key ${scope.resource}` : `table ${scope.resource}`;
+
+  if (scope.service === 'kms' && KEY_UNAVAILABLE_HINTS[name]) {
+    return new KmsDemoError('KEY_UNAVAILABLE', `${what} ${KEY_UNAVAILABLE_HINTS[name]}.`, options);
+  }
+  if (scope.service === 'kms' && INTEGRITY_ERRORS.has(name)) {
+    const who = scope.appuser ? `The stored secret of '${scope.appuser}'` : 'The ciphertext';
+    return new KmsDemoError(
+      'INTEGRITY',
+      `${who} failed verification in KMS (${name}): it was altered, copied from another item, or encrypted under another key than ${scope.resource}. ` +
+        'Do not trust this item; restore it from a backup or store the secret again with `replace`.',
+      options,
+    );
+  }
+  if (THROTTLING_ERRORS.has(name)) {
+    return new KmsDemoError(
+      'THROTTLED',
+      `AWS throttled requests to ${what} (${name}) and retries did not absorb it; wait and retry, or raise the quota.`,
+      options,
+    );
+  }
+  if (scope.service === 'dynamodb' && name === 'ResourceNotFoundException') {
+    return new KmsDemoError(
+      'TABLE_NOT_FOUND',
+      `DynamoDB ${what} does not exist in this region; deploy the stack (infra/) or check the table name and region.`,
+      options,
+    );
+  }
+  if (scope.service === 'dynamodb' && name === 'ConditionalCheckFailedException') {
+    return new KmsDemoError(
+      'CONFLICT',
+      `The item changed in ${what} while this operation ran; read it again and retry.`,
+      options,
+    );
+  }
+  if (
+    scope.service === 'dynamodb' &&
+    name === 'ValidationException' &&
+    /item size/i.test(error instanceof Error ? error.message : '')
+  ) {
+    return new KmsDemoError(
+      'TOO_LARGE',
+      `The encrypted item is larger than DynamoDB's 400 KB item limit for ${what}; store a smaller secret.`,
+      options,
+    );
+  }
+  if (CREDENTIAL_ERRORS.has(name)) {
+    return new KmsDemoError(
+      'AWS_ERROR',
+      `AWS did not accept the credentials (${name}); set AWS_PROFILE or AWS credentials, or check the endpoint.`,
+      options,
+    );
+  }
+  const sysCode = errorCodeProp(error);
+  if (sysCode === 'ECONNREFUSED' || sysCode === 'ENOTFOUND' || sysCode === 'ECONNRESET') {
+    return new KmsDemoError(
+      'AWS_ERROR',
+      `Could not reach the AWS endpoint for ${what} (${sysCode}); check the endpoint URL and your network.`,
+      options,
+    );
+  }
+  const detail = error instanceof Error && error.message ? `: ${error.message}` : '';
+  return new KmsDemoError(
+    'AWS_ERROR',
+    `AWS request for ${what} failed (${name}${detail}); check the region, endpoint and permissions.`,
+    options,
+  );
+}
+
+/** Runs an AWS call and converts whatever it throws into a KmsDemoError. */
+export async function awsCall<T>(scope: AwsErrorScope, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw fromAwsError(error, scope);
+  }
+}

@@ -1,0 +1,42 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMS } from '@aws-sdk/client-kms';
+import { DEFAULT_REGION } from './spec.js';
+
+/**
+ * The one place SDK clients are built. Whatever is not given is left to the SDK's own
+ * resolution (AWS_PROFILE, AWS_ENDPOINT_URL, shared config and credentials files), so
+ * the tool behaves like every other AWS tool on the machine.
+ */
+
+export interface AwsClientOptions {
+  region?: string;
+  endpoint?: string;
+  profile?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Attempts per request, first one included; standard retry mode. Default 10. */
+  maxAttempts?: number;
+}
+
+export interface AwsClients {
+  kms: KMS;
+  dynamodb: DynamoDBClient;
+  /** The region both clients use. */
+  region: string;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 10;
+
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  // The SDK needs a region before its first call and reads AWS_REGION itself; the spec's
+  // default only fills the gap so a fresh machine does not fail with "Region is missing".
+  const region = options.region ?? process.env.AWS_REGION ?? DEFAULT_REGION;
+  const config = {
+    region,
+    retryMode: 'standard',
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  };
+  return { kms: new KMS(config), dynamodb: new DynamoDBClient(config), region };
+}

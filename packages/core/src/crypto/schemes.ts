@@ -1,0 +1,47 @@
+import type { Scheme, WritableScheme } from '../storage/item.js';
+import { itemContext } from './context.js';
+import { directDecrypt, directEncrypt } from './direct.js';
+import { envelopeDecrypt, envelopeEncrypt } from './envelope.js';
+import type { KmsApi } from './kms-api.js';
+import { legacyDecrypt } from './legacy.js';
+import { assertSecret, assertSecretSize } from './limits.js';
+
+/** Where a ciphertext lives: what its encryption context must name. */
+export interface Binding {
+  tableName: string;
+  appuser: string;
+}
+
+export async function seal(
+  kms: KmsApi,
+  keyArn: string,
+  binding: Binding,
+  secret: Uint8Array,
+  scheme: WritableScheme,
+): Promise<Uint8Array> {
+  assertSecret(secret);
+  assertSecretSize(secret, scheme);
+  const context = itemContext(binding.tableName, binding.appuser);
+  return scheme === 'envelope'
+    ? envelopeEncrypt(kms, keyArn, secret, context)
+    : directEncrypt(kms, keyArn, secret, context);
+}
+
+/** The context is rebuilt from where the ciphertext was found, never read from the item. */
+export async function open(
+  kms: KmsApi,
+  keyArn: string,
+  binding: Binding,
+  ciphertext: Uint8Array,
+  scheme: Scheme,
+): Promise<Uint8Array> {
+  const context = itemContext(binding.tableName, binding.appuser);
+  switch (scheme) {
+    case 'envelope':
+      return envelopeDecrypt(kms, keyArn, ciphertext, context, binding.appuser);
+    case 'direct':
+      return directDecrypt(kms, keyArn, ciphertext, context, binding.appuser);
+    case 'legacy':
+      return legacyDecrypt(kms, keyArn, ciphertext, binding.appuser);
+  }
+}

@@ -1,0 +1,153 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type AwsErrorScope, awsCall } from '../aws-errors.js';
+import { isKmsDemoError, KmsDemoError } from '../errors.js';
+import { ATTRIBUTES, fromRecord, type StoredItem, toRecord } from './item.js';
+
+interface WriteCondition {
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+}
+
+/**
+ * The DynamoDB side: every write is conditional, so a new item never replaces an
+ * existing one and a rewrite never replaces a version it has not read.
+ */
+export class SecretTable {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly scope: AwsErrorScope;
+
+  constructor(
+    dynamodb: DynamoDBClient,
+    readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(dynamodb, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    this.scope = { service: 'dynamodb', resource: tableName };
+  }
+
+  /** Strongly consistent, so the revision read is the one a conditional write compares. */
+  async read(appuser: string): Promise<StoredItem | undefined> {
+    const { Item } = await awsCall(this.scope, () =>
+      this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { [ATTRIBUTES.appuser]: appuser },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item ? fromRecord(Item) : undefined;
+  }
+
+  async create(item: StoredItem): Promise<void> {
+    await this.conditionalPut(
+      item,
+      {
+        ConditionExpression: 'attribute_not_exists(#u)',
+        ExpressionAttributeNames: { '#u': ATTRIBUTES.appuser },
+      },
+      `An item with id '${item.appuser}' already exists; choose another id, or use replace to overwrite it.`,
+    );
+  }
+
+  /** Writes `item` only if the stored item is still exactly `previous`. */
+  async overwrite(item: StoredItem, previous: StoredItem): Promise<void> {
+    const condition: WriteCondition =
+      previous.revision !== undefined
+        ? {
+            ConditionExpression: '#r = :r',
+            ExpressionAttributeNames: { '#r': ATTRIBUTES.revision },
+            ExpressionAttributeValues: { ':r': previous.revision },
+          }
+        : {
+            // Legacy items carry no revision: compare the ciphertext itself (at most 6 KB).
+            ConditionExpression: 'attribute_not_exists(#r) AND #c = :c',
+            ExpressionAttributeNames: { '#r': ATTRIBUTES.revision, '#c': ATTRIBUTES.ciphertext },
+            ExpressionAttributeValues: { ':c': previous.ciphertext },
+          };
+    await this.conditionalPut(
+      item,
+      condition,
+      `The item '${item.appuser}' was changed or deleted by someone else while this operation ran; nothing was written. Read it again and retry.`,
+    );
+  }
+
+  async remove(appuser: string): Promise<void> {
+    try {
+      await awsCall(this.scope, () =>
+        this.doc.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { [ATTRIBUTES.appuser]: appuser },
+            ConditionExpression: 'attribute_exists(#u)',
+            ExpressionAttributeNames: { '#u': ATTRIBUTES.appuser },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (isKmsDemoError(error, 'CONFLICT')) throw notFound(appuser, error);
+      throw error;
+    }
+  }
+
+  /** Pages through the table without reading ciphertexts (projection). */
+  async *scan(pageSize: number): AsyncIterable<StoredItem> {
+    const names = Object.fromEntries(
+      Object.values(ATTRIBUTES)
+        .filter((name) => name !== ATTRIBUTES.ciphertext)
+        .map((name, index) => [`#a${index}`, name]),
+    );
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await awsCall(this.scope, () =>
+        this.doc.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            Limit: pageSize,
+            ProjectionExpression: Object.keys(names).join(', '),
+            ExpressionAttributeNames: names,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const record of page.Items ?? []) yield fromRecord(record, false);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  private async conditionalPut(
+    item: StoredItem,
+    condition: WriteCondition,
+    conflictMessage: string,
+  ): Promise<void> {
+    try {
+      await awsCall(this.scope, () =>
+        this.doc.send(
+          new PutCommand({ TableName: this.tableName, Item: toRecord(item), ...condition }),
+        ),
+      );
+    } catch (error) {
+      if (isKmsDemoError(error, 'CONFLICT')) {
+        throw new KmsDemoError('CONFLICT', conflictMessage, { cause: error.cause });
+      }
+      throw error;
+    }
+  }
+}
+
+export function notFound(appuser: string, cause?: unknown): KmsDemoError {
+  return new KmsDemoError(
+    'NOT_FOUND',
+    `No secret is stored under id '${appuser}'; check the id (\`list\` shows the stored ids).`,
+    cause === undefined ? undefined : { cause },
+  );
+}
