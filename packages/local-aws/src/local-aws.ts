@@ -103,7 +103,10 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     return {
       endpoint,
       region: opts.region,
-      credentials,
+      // A fresh copy each time: SDK clients annotate the credentials object they are given.
+      get credentials() {
+        return { ...credentials };
+      },
       keyArn,
       stateDir: opts.stateDir,
       close,

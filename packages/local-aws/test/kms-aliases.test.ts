@@ -8,9 +8,9 @@ import {
   UpdateAliasCommand,
 } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
+import { newKey, uniqueAlias, utf8 } from './kms-helpers.js';
 import { kmsClient } from './support/clients.js';
 import { sharedLocalAws } from './support/shared-server.js';
-import { newKey, uniqueAlias, utf8 } from './kms-helpers.js';
 
 const kms = kmsClient();
 
@@ -65,11 +65,16 @@ describe('CreateAlias', () => {
   it('the target must be a key id or key ARN of an existing key not pending deletion', async () => {
     const { keyId } = await newKey(kms);
     await expect(
-      kms.send(new CreateAliasCommand({ AliasName: uniqueAlias('x'), TargetKeyId: 'alias/demo-kms' })),
+      kms.send(
+        new CreateAliasCommand({ AliasName: uniqueAlias('x'), TargetKeyId: 'alias/demo-kms' }),
+      ),
     ).rejects.toMatchObject({ name: 'NotFoundException' });
     await expect(
       kms.send(
-        new CreateAliasCommand({ AliasName: uniqueAlias('x'), TargetKeyId: '11111111-2222-3333-4444-555555555555' }),
+        new CreateAliasCommand({
+          AliasName: uniqueAlias('x'),
+          TargetKeyId: '11111111-2222-3333-4444-555555555555',
+        }),
       ),
     ).rejects.toMatchObject({ name: 'NotFoundException' });
     await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId }));
@@ -86,7 +91,9 @@ describe('UpdateAlias and DeleteAlias', () => {
     const aliasName = uniqueAlias('moved');
     await kms.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: first.keyId }));
     await kms.send(new UpdateAliasCommand({ AliasName: aliasName, TargetKeyId: second.arn }));
-    const encrypted = await kms.send(new EncryptCommand({ KeyId: aliasName, Plaintext: utf8('x') }));
+    const encrypted = await kms.send(
+      new EncryptCommand({ KeyId: aliasName, Plaintext: utf8('x') }),
+    );
     expect(encrypted.KeyId).toBe(second.arn);
     expect(await aliasesOf(first.keyId)).toEqual([]);
     const [entry] = await aliasesOf(second.keyId);
@@ -98,7 +105,9 @@ describe('UpdateAlias and DeleteAlias', () => {
     await expect(
       kms.send(new UpdateAliasCommand({ AliasName: uniqueAlias('nope'), TargetKeyId: keyId })),
     ).rejects.toMatchObject({ name: 'NotFoundException' });
-    await expect(kms.send(new DeleteAliasCommand({ AliasName: uniqueAlias('nope') }))).rejects.toMatchObject({
+    await expect(
+      kms.send(new DeleteAliasCommand({ AliasName: uniqueAlias('nope') })),
+    ).rejects.toMatchObject({
       name: 'NotFoundException',
     });
   });
@@ -131,10 +140,14 @@ describe('ListAliases', () => {
     const first = await kms.send(new ListAliasesCommand({ KeyId: keyId, Limit: 2 }));
     expect(first.Aliases).toHaveLength(2);
     expect(first.Truncated).toBe(true);
-    const second = await kms.send(new ListAliasesCommand({ KeyId: keyId, Limit: 2, Marker: first.NextMarker }));
+    const second = await kms.send(
+      new ListAliasesCommand({ KeyId: keyId, Limit: 2, Marker: first.NextMarker }),
+    );
     expect(second.Truncated).toBe(false);
     expect(second.NextMarker).toBeUndefined();
-    const listed = [...(first.Aliases ?? []), ...(second.Aliases ?? [])].map((alias) => alias.AliasName);
+    const listed = [...(first.Aliases ?? []), ...(second.Aliases ?? [])].map(
+      (alias) => alias.AliasName,
+    );
     expect(listed.sort()).toEqual([...names].sort());
   });
 

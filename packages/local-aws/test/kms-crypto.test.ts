@@ -1,4 +1,5 @@
 import {
+  CreateAliasCommand,
   DecryptCommand,
   EncryptCommand,
   GenerateDataKeyCommand,
@@ -8,17 +9,24 @@ import {
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
+import { newKey, text, uniqueAlias, utf8 } from './kms-helpers.js';
 import { kmsClient } from './support/clients.js';
 import { sharedLocalAws } from './support/shared-server.js';
-import { newKey, text, uniqueAlias, utf8 } from './kms-helpers.js';
-import { CreateAliasCommand } from '@aws-sdk/client-kms';
 
 const kms = kmsClient();
 const context = { purpose: 'kms-demo/secret', table: 'demo-kms', appuser: 'alice' };
 
-async function encrypt(keyId: string, plaintext = 'secret', encryptionContext?: Record<string, string>) {
+async function encrypt(
+  keyId: string,
+  plaintext = 'secret',
+  encryptionContext?: Record<string, string>,
+) {
   const result = await kms.send(
-    new EncryptCommand({ KeyId: keyId, Plaintext: utf8(plaintext), EncryptionContext: encryptionContext }),
+    new EncryptCommand({
+      KeyId: keyId,
+      Plaintext: utf8(plaintext),
+      EncryptionContext: encryptionContext,
+    }),
   );
   if (!result.CiphertextBlob) throw new Error('no ciphertext');
   return { ...result, blob: result.CiphertextBlob };
@@ -47,10 +55,14 @@ describe('Encrypt and Decrypt', () => {
     const other = await newKey(kms);
     const { blob } = await encrypt(keyId);
     for (const reference of [keyId, arn]) {
-      const decrypted = await kms.send(new DecryptCommand({ CiphertextBlob: blob, KeyId: reference }));
+      const decrypted = await kms.send(
+        new DecryptCommand({ CiphertextBlob: blob, KeyId: reference }),
+      );
       expect(text(decrypted.Plaintext)).toBe('secret');
     }
-    await expect(kms.send(new DecryptCommand({ CiphertextBlob: blob, KeyId: other.keyId }))).rejects.toMatchObject({
+    await expect(
+      kms.send(new DecryptCommand({ CiphertextBlob: blob, KeyId: other.keyId })),
+    ).rejects.toMatchObject({
       name: 'IncorrectKeyException',
     });
   });
@@ -59,18 +71,26 @@ describe('Encrypt and Decrypt', () => {
     const { keyId } = await newKey(kms);
     const largest = Buffer.alloc(4096, 7);
     const encrypted = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: largest }));
-    const decrypted = await kms.send(new DecryptCommand({ CiphertextBlob: encrypted.CiphertextBlob }));
+    const decrypted = await kms.send(
+      new DecryptCommand({ CiphertextBlob: encrypted.CiphertextBlob }),
+    );
     expect(Buffer.from(decrypted.Plaintext as Uint8Array).equals(largest)).toBe(true);
     for (const plaintext of [Buffer.alloc(0), Buffer.alloc(4097)]) {
-      await expect(kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }))).rejects.toMatchObject({
+      await expect(
+        kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext })),
+      ).rejects.toMatchObject({
         name: 'ValidationException',
       });
     }
   });
 
   it('an unknown key is NotFoundException; a key pending deletion is KMSInvalidStateException', async () => {
-    await expect(encrypt('11111111-2222-3333-4444-555555555555')).rejects.toMatchObject({ name: 'NotFoundException' });
-    await expect(encrypt('alias/no-such-alias')).rejects.toMatchObject({ name: 'NotFoundException' });
+    await expect(encrypt('11111111-2222-3333-4444-555555555555')).rejects.toMatchObject({
+      name: 'NotFoundException',
+    });
+    await expect(encrypt('alias/no-such-alias')).rejects.toMatchObject({
+      name: 'NotFoundException',
+    });
     const { keyId } = await newKey(kms);
     const { blob } = await encrypt(keyId);
     await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId }));
@@ -81,19 +101,44 @@ describe('Encrypt and Decrypt', () => {
   });
 });
 
+describe('DryRun', () => {
+  it('reports DryRunOperationException when the call would have succeeded', async () => {
+    const { keyId } = await newKey(kms);
+    const { blob } = await encrypt(keyId);
+    await expect(
+      kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: utf8('x'), DryRun: true })),
+    ).rejects.toMatchObject({ name: 'DryRunOperationException' });
+    await expect(
+      kms.send(new DecryptCommand({ CiphertextBlob: blob, DryRun: true })),
+    ).rejects.toMatchObject({
+      name: 'DryRunOperationException',
+    });
+  });
+});
+
 describe('encryption context', () => {
   it('must match exactly to decrypt; the order of pairs does not matter', async () => {
     const { keyId } = await newKey(kms);
     const { blob } = await encrypt(keyId, 'bound', context);
     const reordered = { appuser: 'alice', table: 'demo-kms', purpose: 'kms-demo/secret' };
-    const decrypted = await kms.send(new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: reordered }));
+    const decrypted = await kms.send(
+      new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: reordered }),
+    );
     expect(text(decrypted.Plaintext)).toBe('bound');
 
     const { appuser: _dropped, ...missing } = context;
-    const wrong = [undefined, missing, { ...context, extra: 'x' }, { ...context, appuser: 'bob' }, { ...context, AppUser: 'alice' }];
+    const wrong = [
+      undefined,
+      missing,
+      { ...context, extra: 'x' },
+      { ...context, appuser: 'bob' },
+      { ...context, AppUser: 'alice' },
+    ];
     for (const encryptionContext of wrong) {
       await expect(
-        kms.send(new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: encryptionContext })),
+        kms.send(
+          new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: encryptionContext }),
+        ),
       ).rejects.toMatchObject({ name: 'InvalidCiphertextException' });
     }
   });
@@ -147,7 +192,10 @@ describe('ReEncrypt', () => {
     });
     expect(Object.keys(result)).not.toContain('Plaintext');
     const decrypted = await kms.send(
-      new DecryptCommand({ CiphertextBlob: result.CiphertextBlob, EncryptionContext: { purpose: 'moved' } }),
+      new DecryptCommand({
+        CiphertextBlob: result.CiphertextBlob,
+        EncryptionContext: { purpose: 'moved' },
+      }),
     );
     expect(text(decrypted.Plaintext)).toBe('moving');
     expect(decrypted.KeyId).toBe(destination.arn);
@@ -183,21 +231,34 @@ describe('GenerateDataKey and GenerateDataKeyWithoutPlaintext', () => {
       [{ NumberOfBytes: 1024 }, 1024],
     ] as const;
     for (const [request, size] of sizes) {
-      const result = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, EncryptionContext: context, ...request }));
+      const result = await kms.send(
+        new GenerateDataKeyCommand({ KeyId: keyId, EncryptionContext: context, ...request }),
+      );
       expect(result.KeyId).toBe(arn);
       expect(result.Plaintext).toHaveLength(size);
       const decrypted = await kms.send(
         new DecryptCommand({ CiphertextBlob: result.CiphertextBlob, EncryptionContext: context }),
       );
-      expect(Buffer.from(decrypted.Plaintext as Uint8Array).equals(Buffer.from(result.Plaintext as Uint8Array))).toBe(true);
+      expect(
+        Buffer.from(decrypted.Plaintext as Uint8Array).equals(
+          Buffer.from(result.Plaintext as Uint8Array),
+        ),
+      ).toBe(true);
     }
   });
 
   it('needs exactly one of KeySpec and NumberOfBytes (1..1024), else ValidationException', async () => {
     const { keyId } = await newKey(kms);
-    const invalid = [{}, { KeySpec: 'AES_256' as const, NumberOfBytes: 32 }, { NumberOfBytes: 0 }, { NumberOfBytes: 1025 }];
+    const invalid = [
+      {},
+      { KeySpec: 'AES_256' as const, NumberOfBytes: 32 },
+      { NumberOfBytes: 0 },
+      { NumberOfBytes: 1025 },
+    ];
     for (const request of invalid) {
-      await expect(kms.send(new GenerateDataKeyCommand({ KeyId: keyId, ...request }))).rejects.toMatchObject({
+      await expect(
+        kms.send(new GenerateDataKeyCommand({ KeyId: keyId, ...request })),
+      ).rejects.toMatchObject({
         name: 'ValidationException',
       });
     }
@@ -205,7 +266,9 @@ describe('GenerateDataKey and GenerateDataKeyWithoutPlaintext', () => {
 
   it('without plaintext returns only a ciphertext that decrypts to a key of that size', async () => {
     const { keyId, arn } = await newKey(kms);
-    const result = await kms.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId, KeySpec: 'AES_256' }));
+    const result = await kms.send(
+      new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId, KeySpec: 'AES_256' }),
+    );
     expect(result.KeyId).toBe(arn);
     expect(Object.keys(result)).not.toContain('Plaintext');
     const decrypted = await kms.send(new DecryptCommand({ CiphertextBlob: result.CiphertextBlob }));
@@ -218,8 +281,14 @@ describe('GenerateRandom', () => {
     const first = await kms.send(new GenerateRandomCommand({ NumberOfBytes: 32 }));
     const second = await kms.send(new GenerateRandomCommand({ NumberOfBytes: 32 }));
     expect(first.Plaintext).toHaveLength(32);
-    expect(Buffer.from(first.Plaintext as Uint8Array).equals(Buffer.from(second.Plaintext as Uint8Array))).toBe(false);
-    expect((await kms.send(new GenerateRandomCommand({ NumberOfBytes: 1024 }))).Plaintext).toHaveLength(1024);
+    expect(
+      Buffer.from(first.Plaintext as Uint8Array).equals(
+        Buffer.from(second.Plaintext as Uint8Array),
+      ),
+    ).toBe(false);
+    expect(
+      (await kms.send(new GenerateRandomCommand({ NumberOfBytes: 1024 }))).Plaintext,
+    ).toHaveLength(1024);
     for (const NumberOfBytes of [0, 1025, undefined]) {
       await expect(kms.send(new GenerateRandomCommand({ NumberOfBytes }))).rejects.toMatchObject({
         name: 'ValidationException',

@@ -9,9 +9,9 @@ import {
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
+import { newKey, utf8 } from './kms-helpers.js';
 import { kmsClient } from './support/clients.js';
 import { sharedLocalAws } from './support/shared-server.js';
-import { newKey, utf8 } from './kms-helpers.js';
 
 const kms = kmsClient();
 const DAY_SECONDS = 24 * 60 * 60;
@@ -68,7 +68,9 @@ describe('CreateKey and DescribeKey', () => {
   });
 
   it('rejects a malformed ARN with InvalidArnException', async () => {
-    await expect(kms.send(new DescribeKeyCommand({ KeyId: 'arn:aws:kms:nonsense' }))).rejects.toMatchObject({
+    await expect(
+      kms.send(new DescribeKeyCommand({ KeyId: 'arn:aws:kms:nonsense' })),
+    ).rejects.toMatchObject({
       name: 'InvalidArnException',
     });
   });
@@ -120,15 +122,21 @@ describe('EnableKey and DisableKey', () => {
     await kms.send(new DisableKeyCommand({ KeyId: keyId }));
     const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
     expect(KeyMetadata).toMatchObject({ KeyState: 'Disabled', Enabled: false });
-    await expect(kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: utf8('x') }))).rejects.toMatchObject({
+    await expect(
+      kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: utf8('x') })),
+    ).rejects.toMatchObject({
       name: 'DisabledException',
     });
     await kms.send(new EnableKeyCommand({ KeyId: keyId }));
-    await expect(kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: utf8('x') }))).resolves.toBeDefined();
+    await expect(
+      kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: utf8('x') })),
+    ).resolves.toBeDefined();
   });
 
   it('takes key id or key ARN only: an alias is NotFoundException', async () => {
-    await expect(kms.send(new DisableKeyCommand({ KeyId: 'alias/demo-kms' }))).rejects.toMatchObject({
+    await expect(
+      kms.send(new DisableKeyCommand({ KeyId: 'alias/demo-kms' })),
+    ).rejects.toMatchObject({
       name: 'NotFoundException',
     });
   });
@@ -139,7 +147,11 @@ describe('ScheduleKeyDeletion and CancelKeyDeletion', () => {
     const { keyId, arn } = await newKey(kms);
     const before = Date.now() / 1000;
     const result = await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId }));
-    expect(result).toMatchObject({ KeyId: arn, KeyState: 'PendingDeletion', PendingWindowInDays: 30 });
+    expect(result).toMatchObject({
+      KeyId: arn,
+      KeyState: 'PendingDeletion',
+      PendingWindowInDays: 30,
+    });
     const deletion = (result.DeletionDate?.getTime() ?? 0) / 1000;
     expect(deletion - before).toBeGreaterThanOrEqual(30 * DAY_SECONDS - 5);
     expect(deletion - before).toBeLessThanOrEqual(30 * DAY_SECONDS + 5);
@@ -155,7 +167,9 @@ describe('ScheduleKeyDeletion and CancelKeyDeletion', () => {
         kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: days })),
       ).rejects.toMatchObject({ name: 'ValidationException' });
     }
-    const result = await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
+    const result = await kms.send(
+      new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }),
+    );
     expect(result.PendingWindowInDays).toBe(7);
   });
 
@@ -169,7 +183,9 @@ describe('ScheduleKeyDeletion and CancelKeyDeletion', () => {
       new ScheduleKeyDeletionCommand({ KeyId: keyId }),
     ];
     for (const command of refused) {
-      await expect(kms.send(command as never)).rejects.toMatchObject({ name: 'KMSInvalidStateException' });
+      await expect(kms.send(command as never)).rejects.toMatchObject({
+        name: 'KMSInvalidStateException',
+      });
     }
   });
 

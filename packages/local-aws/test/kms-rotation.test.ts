@@ -10,8 +10,8 @@ import {
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
-import { kmsClient } from './support/clients.js';
 import { newKey, text, utf8 } from './kms-helpers.js';
+import { kmsClient } from './support/clients.js';
 
 const kms = kmsClient();
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -78,7 +78,9 @@ describe('automatic rotation settings', () => {
         await expect(kms.send(command as never)).rejects.toMatchObject({ name });
       }
       // The status can still be read in either state.
-      await expect(kms.send(new GetKeyRotationStatusCommand({ KeyId: keyId }))).resolves.toBeDefined();
+      await expect(
+        kms.send(new GetKeyRotationStatusCommand({ KeyId: keyId })),
+      ).resolves.toBeDefined();
     }
   });
 
@@ -93,7 +95,9 @@ describe('RotateKeyOnDemand', () => {
   it('adds key material: new encryptions use it and old ciphertexts still decrypt', async () => {
     const { keyId, arn } = await newKey(kms);
     const firstMaterial = await currentMaterial(keyId);
-    const old = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: utf8('before rotation') }));
+    const old = await kms.send(
+      new EncryptCommand({ KeyId: keyId, Plaintext: utf8('before rotation') }),
+    );
 
     const rotated = await kms.send(new RotateKeyOnDemandCommand({ KeyId: keyId }));
     expect(rotated.KeyId).toBe(arn);
@@ -101,7 +105,9 @@ describe('RotateKeyOnDemand', () => {
     expect(secondMaterial).toBeDefined();
     expect(secondMaterial).not.toBe(firstMaterial);
 
-    const fresh = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: utf8('after rotation') }));
+    const fresh = await kms.send(
+      new EncryptCommand({ KeyId: keyId, Plaintext: utf8('after rotation') }),
+    );
     const oldPlain = await kms.send(new DecryptCommand({ CiphertextBlob: old.CiphertextBlob }));
     const freshPlain = await kms.send(new DecryptCommand({ CiphertextBlob: fresh.CiphertextBlob }));
     expect(text(oldPlain.Plaintext)).toBe('before rotation');

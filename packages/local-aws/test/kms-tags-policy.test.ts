@@ -8,8 +8,8 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
-import { kmsClient } from './support/clients.js';
 import { newKey } from './kms-helpers.js';
+import { kmsClient } from './support/clients.js';
 
 const kms = kmsClient();
 
@@ -30,7 +30,9 @@ describe('TagResource, UntagResource and ListResourceTags', () => {
         ],
       }),
     );
-    await kms.send(new TagResourceCommand({ KeyId: arn, Tags: [{ TagKey: 'project', TagValue: 'renamed' }] }));
+    await kms.send(
+      new TagResourceCommand({ KeyId: arn, Tags: [{ TagKey: 'project', TagValue: 'renamed' }] }),
+    );
     expect(await tagsOf(keyId)).toEqual({ project: 'renamed', empty: '' });
     await kms.send(new UntagResourceCommand({ KeyId: keyId, TagKeys: ['empty', 'never-set'] }));
     expect(await tagsOf(keyId)).toEqual({ project: 'renamed' });
@@ -46,14 +48,18 @@ describe('TagResource, UntagResource and ListResourceTags', () => {
   it('refuses reserved aws: keys with TagException and over-long keys or values with ValidationException', async () => {
     const { keyId } = await newKey(kms);
     await expect(
-      kms.send(new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'aws:owner', TagValue: 'x' }] })),
+      kms.send(
+        new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'aws:owner', TagValue: 'x' }] }),
+      ),
     ).rejects.toMatchObject({ name: 'TagException' });
     for (const tag of [
       { TagKey: 'k'.repeat(129), TagValue: 'x' },
       { TagKey: '', TagValue: 'x' },
       { TagKey: 'k', TagValue: 'v'.repeat(257) },
     ]) {
-      await expect(kms.send(new TagResourceCommand({ KeyId: keyId, Tags: [tag] }))).rejects.toMatchObject({
+      await expect(
+        kms.send(new TagResourceCommand({ KeyId: keyId, Tags: [tag] })),
+      ).rejects.toMatchObject({
         name: 'ValidationException',
       });
     }
@@ -62,17 +68,26 @@ describe('TagResource, UntagResource and ListResourceTags', () => {
 
   it('allows 50 tags per key, then LimitExceededException', async () => {
     const { keyId } = await newKey(kms);
-    const tags = Array.from({ length: 50 }, (_, index) => ({ TagKey: `t${index}`, TagValue: `${index}` }));
+    const tags = Array.from({ length: 50 }, (_, index) => ({
+      TagKey: `t${index}`,
+      TagValue: `${index}`,
+    }));
     await kms.send(new TagResourceCommand({ KeyId: keyId, Tags: tags }));
     await expect(
-      kms.send(new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'one-more', TagValue: 'x' }] })),
+      kms.send(
+        new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'one-more', TagValue: 'x' }] }),
+      ),
     ).rejects.toMatchObject({ name: 'LimitExceededException' });
     const first = await kms.send(new ListResourceTagsCommand({ KeyId: keyId, Limit: 30 }));
     expect(first).toMatchObject({ Truncated: true });
     expect(first.Tags).toHaveLength(30);
-    const rest = await kms.send(new ListResourceTagsCommand({ KeyId: keyId, Limit: 30, Marker: first.NextMarker }));
+    const rest = await kms.send(
+      new ListResourceTagsCommand({ KeyId: keyId, Limit: 30, Marker: first.NextMarker }),
+    );
     expect(rest.Truncated).toBe(false);
-    expect(new Set([...(first.Tags ?? []), ...(rest.Tags ?? [])].map((tag) => tag.TagKey)).size).toBe(50);
+    expect(
+      new Set([...(first.Tags ?? []), ...(rest.Tags ?? [])].map((tag) => tag.TagKey)).size,
+    ).toBe(50);
   });
 
   it('tags of a key pending deletion cannot change (KMSInvalidStateException) but can be listed', async () => {
@@ -81,7 +96,9 @@ describe('TagResource, UntagResource and ListResourceTags', () => {
     await expect(
       kms.send(new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'a', TagValue: 'b' }] })),
     ).rejects.toMatchObject({ name: 'KMSInvalidStateException' });
-    await expect(kms.send(new UntagResourceCommand({ KeyId: keyId, TagKeys: ['a'] }))).rejects.toMatchObject({
+    await expect(
+      kms.send(new UntagResourceCommand({ KeyId: keyId, TagKeys: ['a'] })),
+    ).rejects.toMatchObject({
       name: 'KMSInvalidStateException',
     });
     expect(await tagsOf(keyId)).toEqual({});
@@ -112,23 +129,33 @@ describe('GetKeyPolicy and PutKeyPolicy', () => {
     const { keyId } = await newKey(kms);
     const policy = JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*' }],
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*' },
+      ],
     });
     await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: policy }));
-    const { Policy } = await kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }));
+    const { Policy } = await kms.send(
+      new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }),
+    );
     expect(Policy).toBe(policy);
   });
 
   it('refuses a malformed or oversized policy and any policy name but default', async () => {
     const { keyId } = await newKey(kms);
-    await expect(kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: '{not json' }))).rejects.toMatchObject({
+    await expect(
+      kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: '{not json' })),
+    ).rejects.toMatchObject({
       name: 'MalformedPolicyDocumentException',
     });
     const huge = JSON.stringify({ Version: '2012-10-17', Statement: [], Pad: 'x'.repeat(33_000) });
-    await expect(kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: huge }))).rejects.toMatchObject({
+    await expect(
+      kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: huge })),
+    ).rejects.toMatchObject({
       name: 'LimitExceededException',
     });
-    await expect(kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'other' }))).rejects.toMatchObject({
+    await expect(
+      kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'other' })),
+    ).rejects.toMatchObject({
       name: 'NotFoundException',
     });
   });

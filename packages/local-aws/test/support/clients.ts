@@ -28,10 +28,12 @@ export function dynamoClient(target: ClientTarget = sharedLocalAws(), options: C
 }
 
 function clientConfig(target: ClientTarget, options: ClientOptions) {
+  // A copy: the SDK annotates the credentials object it is given.
+  const { accessKeyId, secretAccessKey } = options.credentials ?? target.credentials;
   return {
     endpoint: target.endpoint,
     region: target.region,
-    credentials: options.credentials ?? target.credentials,
+    credentials: { accessKeyId, secretAccessKey },
     maxAttempts: options.maxAttempts ?? 1,
   };
 }

@@ -20,7 +20,13 @@ export async function startTempServer(
   options: Partial<LocalAwsOptions> = {},
 ): Promise<LocalAws & { dispose(): Promise<void> }> {
   const stateDir = options.stateDir ?? (await makeStateDir());
-  const server = await startLocalAws({ port: 0, ...options, stateDir });
+  let server: LocalAws;
+  try {
+    server = await startLocalAws({ port: 0, ...options, stateDir });
+  } catch (error) {
+    if (!options.stateDir) await removeStateDir(stateDir);
+    throw error;
+  }
   return {
     ...server,
     async dispose() {

@@ -1,0 +1,32 @@
+import { GenerateRandomCommand } from '@aws-sdk/client-kms';
+import { describe, expect, it } from 'vitest';
+import { startLocalAws } from '../src/index.js';
+import { kmsClient } from './support/clients.js';
+import { startTempServer } from './support/temp-server.js';
+
+describe('idleTimeoutMs', () => {
+  it('keeps serving while requests keep coming, then closes by itself', async () => {
+    const server = await startTempServer({ idleTimeoutMs: 500, bootstrap: false });
+    let closed = false;
+    void server.closed.then(() => {
+      closed = true;
+    });
+    try {
+      const kms = kmsClient(server);
+      // Requests every 100 ms for 1.5 s: three idle periods long, yet never idle.
+      for (let i = 0; i < 15; i++) {
+        await kms.send(new GenerateRandomCommand({ NumberOfBytes: 4 }));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(closed).toBe(false);
+      await server.closed;
+      expect(closed).toBe(true);
+      await expect(kms.send(new GenerateRandomCommand({ NumberOfBytes: 4 }))).rejects.toThrow();
+      // Closed for real: the state dir is free for the next server.
+      const next = await startLocalAws({ stateDir: server.stateDir, bootstrap: false });
+      await next.close();
+    } finally {
+      await server.dispose();
+    }
+  });
+});

@@ -1,0 +1,10 @@
+// Runs the built foreground entry as a separate process, the way `kms-demo local start`
+// does: argv = <stateDir> [idleTimeoutMs]. Prints the endpoint once ready.
+import { runLocalAwsForeground } from '../../dist/index.js';
+
+const [stateDir, idle] = process.argv.slice(2);
+await runLocalAwsForeground({
+  stateDir,
+  idleTimeoutMs: idle ? Number(idle) : undefined,
+  onReady: (server) => process.stdout.write(`${server.endpoint}\n`),
+});
