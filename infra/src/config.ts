@@ -129,7 +129,7 @@ function readPrincipals(
 }
 
 function readTags(config: pulumi.Config): Record<string, string> {
-  const extra: Record<string, string> = {};
+  const extra = new Map<string, string>();
   for (const entry of readStringList(config, 'tags')) {
     const separator = entry.indexOf('=');
     const key = separator > 0 ? entry.slice(0, separator) : '';
@@ -140,13 +140,13 @@ function readTags(config: pulumi.Config): Record<string, string> {
         `tags entry "${entry}" must be "key=value" with a key of 1 to 128 characters not starting with "aws:" and a value of at most 256 characters.`,
       );
     }
-    if (key in RESOURCE_TAGS || key in extra) {
+    if (Object.hasOwn(RESOURCE_TAGS, key) || extra.has(key)) {
       throw new InfraConfigError(
         'tags',
         `tags sets "${key}" twice or overrides a project tag (${Object.keys(RESOURCE_TAGS).join(', ')}); remove that entry.`,
       );
     }
-    extra[key] = value;
+    extra.set(key, value);
   }
-  return { ...extra, ...RESOURCE_TAGS };
+  return { ...Object.fromEntries(extra), ...RESOURCE_TAGS };
 }

@@ -71,6 +71,15 @@ describe('stack config overrides', () => {
     expect(statement(stack.keyPolicy, 'KeyAdministrators').Principal).toEqual(deployer);
     expect(statement(stack.keyPolicy, 'KeyUsersUseKeyForThisTable').Principal).toEqual(deployer);
   });
+
+  it('accepts tag keys that happen to name Object.prototype members', async () => {
+    const stack = await deploy({ config: { tags: ['constructor=a', 'hasOwnProperty=b'] } });
+    expect(stack.resource('aws:kms/key:Key').inputs.tags).toEqual({
+      constructor: 'a',
+      hasOwnProperty: 'b',
+      project: 'kms-demo',
+    });
+  });
 });
 
 describe('the deployer default', () => {
