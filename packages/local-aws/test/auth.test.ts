@@ -84,6 +84,17 @@ describe('SigV4 authentication', () => {
     });
   });
 
+  it('accepts a signed body sent chunked after Expect: 100-continue', async () => {
+    const headers = await signedHeaders(kmsSigning);
+    const res = await rawRequest(shared.endpoint, {
+      headers,
+      body: randomBody,
+      chunkedWithContinue: true,
+    });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(String(res.json?.Plaintext), 'base64')).toHaveLength(16);
+  });
+
   it('rejects a body changed after signing with InvalidSignatureException', async () => {
     const headers = await signedHeaders(kmsSigning);
     const untouched = await rawRequest(shared.endpoint, { headers, body: randomBody });

@@ -11,14 +11,25 @@ export interface RawResponse {
   json: { __type?: string; message?: string; [key: string]: unknown } | undefined;
 }
 
+export interface RawRequestInit {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Send the body in two chunks (Transfer-Encoding: chunked) after a 100 Continue. */
+  chunkedWithContinue?: boolean;
+}
+
 /** Sends exactly these headers and body, nothing added but what HTTP itself needs. */
-export function rawRequest(
-  endpoint: string,
-  init: { method?: string; path?: string; headers?: Record<string, string>; body?: string },
-): Promise<RawResponse> {
+export function rawRequest(endpoint: string, init: RawRequestInit): Promise<RawResponse> {
   const url = new URL(init.path ?? '/', endpoint);
+  const headers = { ...init.headers };
+  if (init.chunkedWithContinue) {
+    headers['transfer-encoding'] = 'chunked';
+    headers.expect = '100-continue';
+  }
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method ?? 'POST', headers: init.headers }, (res) => {
+    const req = request(url, { method: init.method ?? 'POST', headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
@@ -34,7 +45,15 @@ export function rawRequest(
       });
     });
     req.on('error', reject);
-    req.end(init.body);
+    if (!init.chunkedWithContinue) {
+      req.end(init.body);
+      return;
+    }
+    req.once('continue', () => {
+      const body = init.body ?? '';
+      req.write(body.slice(0, body.length >> 1));
+      setTimeout(() => req.end(body.slice(body.length >> 1)), 10);
+    });
   });
 }
 
