@@ -29,6 +29,16 @@ async function createKey(): Promise<string> {
   return result.KeyMetadata.KeyId;
 }
 
+async function failure(call: Promise<unknown>): Promise<KmsError> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof KmsError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail with a KmsError');
+}
+
 function encrypt(keyId: string, plaintext: string) {
   return service.handle('Encrypt', {
     KeyId: keyId,
@@ -49,14 +59,10 @@ describe('the KMS service', () => {
   });
 
   it('gives errors the HTTP status of the KMS service model', async () => {
-    const error = await service
-      .handle('DescribeKey', { KeyId: 'alias/missing' })
-      .catch((caught) => caught);
+    const error = await failure(service.handle('DescribeKey', { KeyId: 'alias/missing' }));
     expect(error).toBeInstanceOf(KmsError);
     expect(error).toMatchObject({ type: 'NotFoundException', status: 404 });
-    const validation = await service
-      .handle('GenerateRandom', { NumberOfBytes: 0 })
-      .catch((caught) => caught);
+    const validation = await failure(service.handle('GenerateRandom', { NumberOfBytes: 0 }));
     expect(validation).toMatchObject({ type: 'ValidationException', status: 400 });
     expect(validation.message).toBe(
       "1 validation error detected: Value '0' at 'numberOfBytes' failed to satisfy constraint: Member must have value greater than or equal to 1",
@@ -66,7 +72,7 @@ describe('the KMS service', () => {
   it('never echoes plaintext in a validation error', async () => {
     const keyId = await createKey();
     const secret = 'x'.repeat(4097);
-    const error = await encrypt(keyId, secret).catch((caught) => caught);
+    const error = await failure(encrypt(keyId, secret));
     expect(error).toMatchObject({ type: 'ValidationException' });
     expect(error.message).not.toContain('xxxx');
     expect(error.message).not.toContain(Buffer.from(secret).toString('base64').slice(0, 16));
@@ -124,19 +130,38 @@ describe('background work that AWS does over days', () => {
     expect(Buffer.from(decrypted.Plaintext, 'base64').toString()).toBe('before');
   });
 
-  it('does not rotate a disabled key', async () => {
+  it('does not rotate a disabled key, and rotates an overdue one once when re-enabled', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const keyId = await createKey();
     await service.handle('EnableKeyRotation', { KeyId: keyId, RotationPeriodInDays: 90 });
     await service.handle('DisableKey', { KeyId: keyId });
-    vi.setSystemTime(Date.now() + 91 * DAY_MS);
-    await service.handle('EnableKey', { KeyId: keyId });
-    const before = (await service.handle('DescribeKey', { KeyId: keyId })) as {
-      KeyMetadata: { CurrentKeyMaterialId: string };
+    vi.setSystemTime(Date.now() + 200 * DAY_MS);
+    await service.handle('DescribeKey', { KeyId: keyId });
+    const stored = (await service.handle('GetKeyRotationStatus', { KeyId: keyId })) as {
+      NextRotationDate: number;
     };
+    expect(stored.NextRotationDate * 1000).toBeLessThan(Date.now());
+    await service.handle('EnableKey', { KeyId: keyId });
     const blob = Buffer.from((await encrypt(keyId, 'x')).CiphertextBlob, 'base64');
-    expect(blob.readUInt32BE(17)).toBe(1);
-    expect(before.KeyMetadata.CurrentKeyMaterialId).toBeDefined();
+    expect(blob.readUInt32BE(17)).toBe(2);
+    const status = (await service.handle('GetKeyRotationStatus', { KeyId: keyId })) as {
+      NextRotationDate: number;
+    };
+    expect(status.NextRotationDate * 1000).toBe(Date.now() + 90 * DAY_MS);
+  });
+
+  it('reports rotation off while pending deletion and restores it when deletion is cancelled', async () => {
+    const keyId = await createKey();
+    await service.handle('EnableKeyRotation', { KeyId: keyId });
+    await service.handle('ScheduleKeyDeletion', { KeyId: keyId });
+    await expect(service.handle('GetKeyRotationStatus', { KeyId: keyId })).resolves.toMatchObject({
+      KeyRotationEnabled: false,
+    });
+    await service.handle('CancelKeyDeletion', { KeyId: keyId });
+    await expect(service.handle('GetKeyRotationStatus', { KeyId: keyId })).resolves.toMatchObject({
+      KeyRotationEnabled: true,
+      RotationPeriodInDays: 365,
+    });
   });
 
   it('deletes a key and its aliases when the waiting period ends', async () => {

@@ -127,9 +127,11 @@ export class KeyStore {
       }
       const period = key.rotationPeriodInDays;
       if (key.state !== 'Enabled' || !key.rotationEnabled || period === undefined) continue;
-      while (key.nextRotationAt !== undefined && now >= key.nextRotationAt) {
-        this.addMaterial(key, key.nextRotationAt);
-        key.nextRotationAt += period * DAY_MS;
+      // One rotation however late: AWS does not rotate a disabled key, and on re-enabling
+      // an overdue key rotates it once, then every period from then on.
+      if (key.nextRotationAt !== undefined && now >= key.nextRotationAt) {
+        this.addMaterial(key, now);
+        key.nextRotationAt = now + period * DAY_MS;
       }
     }
   }

@@ -35,16 +35,20 @@ export const disableKeyRotation: Operation = (context, body) => {
   return {};
 };
 
-/** GetKeyRotationStatus: works in every key state; period and next date only while enabled. */
+/**
+ * GetKeyRotationStatus: works in every key state. A key pending deletion reports false
+ * (its setting returns if the deletion is cancelled); period and next date only while on.
+ */
 export const getKeyRotationStatus: Operation = (context, body) => {
   const key = keyFromMember(context, body, 'KeyId', false);
+  const enabled = key.rotationEnabled && key.state !== 'PendingDeletion';
   return {
-    KeyRotationEnabled: key.rotationEnabled,
+    KeyRotationEnabled: enabled,
     KeyId: context.store.arn(key),
-    ...(key.rotationEnabled && key.rotationPeriodInDays !== undefined
+    ...(enabled && key.rotationPeriodInDays !== undefined
       ? { RotationPeriodInDays: key.rotationPeriodInDays }
       : {}),
-    ...(key.rotationEnabled && key.nextRotationAt !== undefined
+    ...(enabled && key.nextRotationAt !== undefined
       ? { NextRotationDate: epochSeconds(key.nextRotationAt) }
       : {}),
   };
