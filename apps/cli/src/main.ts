@@ -1,1 +1,34 @@
-export {};
+import { reportError } from './error-boundary.js';
+import { ParseError } from './errors.js';
+import { createProgram } from './program.js';
+
+// The AWS SDK warns on every run under Node 20 that future releases need Node 22. That
+// is for the developers of this tool, not its users; this variable is the SDK's
+// documented switch for exactly that warning, and leaves every other warning alone.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const COMMANDS = ['encrypt', 'decrypt', 'list', 'ls', 'show', 'delete', 'rm', 'migrate', 'status'];
+
+/** `kms-demo <command> --help` for the command the user typed, if it is one. */
+function helpFor(args: string[]): string {
+  const words = args.filter((a) => !a.startsWith('-'));
+  if (words[0] === 'local') return `kms-demo local ${words[1] ?? ''} --help`.replace('  ', ' ');
+  return words[0] && COMMANDS.includes(words[0])
+    ? `kms-demo ${words[0]} --help`
+    : 'kms-demo --help';
+}
+
+async function main(args: string[]): Promise<void> {
+  const verbose = args.includes('--verbose');
+  try {
+    await createProgram(args).parseAsync();
+  } catch (error) {
+    const shown =
+      error instanceof ParseError
+        ? new ParseError(`${error.message}; see '${helpFor(args)}'`)
+        : error;
+    process.exitCode = reportError(shown, { verbose });
+  }
+}
+
+await main(process.argv.slice(2));

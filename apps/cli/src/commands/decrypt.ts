@@ -1,0 +1,51 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalOptions } from '../global-options.js';
+import { outBytes, outJson, say } from '../io/output.js';
+
+interface DecryptOptions extends GlobalOptions {
+  user: string;
+}
+
+export const decryptCommand: CommandModule<GlobalOptions, DecryptOptions> = {
+  command: 'decrypt <user>',
+  describe: 'Decrypt the secret stored for a user id; prints the secret alone',
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .positional('user', { type: 'string', demandOption: true, describe: 'The user id' })
+      .example('$0 decrypt 4f2a9c1e', 'Print the secret followed by one newline')
+      .example('PW=$($0 decrypt "$ID")', 'Capture the secret in a shell variable')
+      .example('$0 decrypt 4f2a9c1e --json', 'Print { appuser, scheme, keyArn, secret }'),
+  handler: async (argv) => {
+    const { openSession } = await import('../session.js');
+    const session = await openSession(argv);
+    let output: Buffer | undefined;
+    let secret: Uint8Array | undefined;
+    try {
+      say(`-->> Decrypting the very secret password for user: ${argv.user}`);
+      const item = await session.store.get(argv.user);
+      secret = item.secret;
+      if (argv.json) {
+        outJson({
+          appuser: item.appuser,
+          scheme: item.scheme,
+          keyArn: item.keyArn,
+          secret: Buffer.from(secret).toString('utf8'),
+        });
+      } else {
+        output = Buffer.alloc(secret.length + 1);
+        output.set(secret);
+        output[secret.length] = 0x0a;
+        await outBytes(output);
+      }
+      if (item.legacy) {
+        say(
+          `note: user ${item.appuser} is stored in the original demo's format (raw KMS ciphertext, not bound to its item); upgrade it with 'kms-demo migrate ${item.appuser}'`,
+        );
+      }
+    } finally {
+      output?.fill(0);
+      secret?.fill(0);
+      session.close();
+    }
+  },
+};

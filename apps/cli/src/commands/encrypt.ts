@@ -1,0 +1,57 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalOptions } from '../global-options.js';
+import { out, outJson, say } from '../io/output.js';
+
+interface EncryptOptions extends GlobalOptions {
+  secret?: string;
+  user?: string;
+  scheme?: 'envelope' | 'direct';
+}
+
+export const encryptCommand: CommandModule<GlobalOptions, EncryptOptions> = {
+  command: 'encrypt [secret]',
+  describe: 'Encrypt a secret with KMS and store it in DynamoDB; prints the new user id',
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .positional('secret', {
+        type: 'string',
+        describe: 'The secret (discouraged: visible in shell history and ps; pipe it instead)',
+      })
+      .option('user', {
+        alias: 'u',
+        type: 'string',
+        describe: 'Store under this user id instead of a new random one (fails if it exists)',
+      })
+      .option('scheme', {
+        choices: ['envelope', 'direct'] as const,
+        describe: 'envelope: Encryption SDK data key; direct: KMS Encrypt (max 4 KiB)',
+      })
+      .example('$0 encrypt', 'Prompt for the secret (hidden, asked twice)')
+      .example('printf \'%s\' "$PW" | $0 encrypt', 'Read the secret from stdin')
+      .example('ID=$(kms-demo encrypt < secret.txt)', 'Capture the new id in a shell variable')
+      .example('$0 encrypt --json -u alice', 'Store as user alice and print JSON'),
+  handler: async (argv) => {
+    const { openSession } = await import('../session.js');
+    const { readSecret } = await import('../io/secret-input.js');
+    const session = await openSession(argv);
+    let secret: Buffer | undefined;
+    try {
+      secret = await readSecret({ argvSecret: argv.secret });
+      say('-->> Encrypting your very secret password');
+      const info = await session.store.put(secret, {
+        ...(argv.user !== undefined ? { appuser: argv.user } : {}),
+        ...(argv.scheme !== undefined ? { scheme: argv.scheme } : {}),
+      });
+      const table = session.config.table.value;
+      if (argv.json) {
+        outJson({ appuser: info.appuser, scheme: info.scheme, keyArn: info.keyArn, table });
+      } else {
+        out(info.appuser);
+      }
+      say(`A new encrypted password for user: ${info.appuser} has been stored in table ${table}`);
+    } finally {
+      secret?.fill(0);
+      session.close();
+    }
+  },
+};

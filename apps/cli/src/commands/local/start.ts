@@ -1,0 +1,77 @@
+import type { Argv, CommandModule } from 'yargs';
+import { failedError, usageError } from '../../errors.js';
+import type { GlobalOptions } from '../../global-options.js';
+import { displayPath, out, say } from '../../io/output.js';
+
+interface StartOptions extends GlobalOptions {
+  port: number;
+  idleTimeout?: number;
+}
+
+export const DEFAULT_LOCAL_PORT = 4566;
+
+export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
+  command: 'start',
+  describe: 'Run the local KMS + DynamoDB endpoint in the foreground; prints its URL',
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .option('port', {
+        type: 'number',
+        default: DEFAULT_LOCAL_PORT,
+        describe: 'TCP port on 127.0.0.1 (0 picks a free one)',
+      })
+      .option('idle-timeout', {
+        type: 'number',
+        describe: 'Stop after this many seconds without requests',
+      })
+      .example('$0 local start', 'Serve on http://127.0.0.1:4566 until Ctrl-C')
+      .example('$0 local start --port 0', 'Serve on any free port')
+      .example('eval "$($0 local env)"', 'Then, in another shell: point the AWS CLI at it'),
+  handler: async (argv) => {
+    if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
+      throw usageError(`--port must be a TCP port (0-65535), not ${argv.port}`);
+    }
+    if (argv.idleTimeout !== undefined && !(argv.idleTimeout > 0)) {
+      throw usageError('--idle-timeout must be a positive number of seconds');
+    }
+    const { resolveStateDir } = await import('../../config/state-dir.js');
+    const { findRunningServer, runLocalAwsForeground } = await import('@kms-demo/local-aws');
+    const stateDir = resolveStateDir().value;
+    const running = await findRunningServer(stateDir);
+    if (running) {
+      throw failedError(
+        `a local server already serves ${displayPath(stateDir)} at ${running.endpoint} (pid ${running.pid}); stop it with 'kms-demo local stop'`,
+      );
+    }
+    try {
+      await runLocalAwsForeground({
+        stateDir,
+        port: argv.port,
+        ...(argv.idleTimeout ? { idleTimeoutMs: argv.idleTimeout * 1000 } : {}),
+        onReady: (server) => {
+          out(server.endpoint);
+          say(
+            `Local KMS + DynamoDB for ${displayPath(stateDir)} listening at ${server.endpoint} (region ${server.region}); 'eval "$(kms-demo local env)"' points the AWS CLI at it; Ctrl-C stops it`,
+          );
+        },
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' || hasCode(error, 'EADDRINUSE')) {
+        throw failedError(
+          `port ${argv.port} is in use; pick another with --port, or --port 0 for any free one`,
+          error,
+        );
+      }
+      throw error;
+    }
+  },
+};
+
+function hasCode(error: unknown, code: string): boolean {
+  let e = error as { code?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 5; depth++) {
+    if (e.code === code) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}

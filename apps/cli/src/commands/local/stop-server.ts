@@ -1,0 +1,30 @@
+import { findRunningServer, type RunningServer } from '@kms-demo/local-aws';
+import { failedError } from '../../errors.js';
+import { isAlive } from '../../local/start-lock.js';
+
+const STOP_TIMEOUT_MS = 10_000;
+
+/**
+ * Stops the server recorded for `stateDir` with SIGTERM (it flushes its state and removes
+ * its record) and waits for the process to end. Returns what was stopped, if anything.
+ */
+export async function stopServer(stateDir: string): Promise<RunningServer | undefined> {
+  const server = await findRunningServer(stateDir);
+  if (!server) return undefined;
+  try {
+    process.kill(server.pid, 'SIGTERM');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return server;
+    throw failedError(`cannot stop the local server (pid ${server.pid})`, error);
+  }
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (isAlive(server.pid)) {
+    if (Date.now() > deadline) {
+      throw failedError(
+        `the local server (pid ${server.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return server;
+}

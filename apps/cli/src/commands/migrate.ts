@@ -1,0 +1,79 @@
+import type { Argv, CommandModule } from 'yargs';
+import { failedError, usageError } from '../errors.js';
+import type { GlobalOptions } from '../global-options.js';
+import { out, outJson, say } from '../io/output.js';
+
+interface MigrateOptions extends GlobalOptions {
+  user?: string;
+  all?: boolean;
+  toKey?: string;
+}
+
+export const migrateCommand: CommandModule<GlobalOptions, MigrateOptions> = {
+  command: 'migrate [user]',
+  describe:
+    'Re-encrypt stored secrets in the current format (envelope, bound to their item), optionally under another key',
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .positional('user', { type: 'string', describe: 'The user id to migrate' })
+      .option('all', { type: 'boolean', describe: 'Migrate every stored secret' })
+      .option('to-key', {
+        type: 'string',
+        describe: 'Re-encrypt under this KMS key (id, ARN or alias) instead of the current one',
+      })
+      .example('$0 migrate 12345', 'Upgrade one item written by the original demo')
+      .example('$0 migrate --all', 'Upgrade every item; progress on stderr')
+      .example('$0 migrate --all --to-key alias/new-key', 'Move every secret to another key'),
+  handler: async (argv) => {
+    if ((argv.user === undefined) === !argv.all) {
+      throw usageError("name one user id or pass --all (see 'kms-demo migrate --help')");
+    }
+    const { openSession } = await import('../session.js');
+    const session = await openSession(argv);
+    const options = argv.toKey ? { toKeyId: argv.toKey } : {};
+    try {
+      if (argv.user !== undefined) {
+        const result = await session.store.migrate(argv.user, options);
+        if (argv.json) outJson(result);
+        else out(describeResult(result));
+        return;
+      }
+      const ids: string[] = [];
+      for await (const item of session.store.list()) ids.push(item.appuser);
+      const results = [];
+      let failed = 0;
+      for (const [index, id] of ids.entries()) {
+        try {
+          const result = await session.store.migrate(id, options);
+          results.push(result);
+          say(`[${index + 1}/${ids.length}] ${describeResult(result)}`);
+        } catch (error) {
+          failed++;
+          const message = error instanceof Error ? error.message : String(error);
+          say(`[${index + 1}/${ids.length}] ${id}: failed: ${message}`);
+        }
+      }
+      if (argv.json) outJson(results);
+      const changed = results.filter((r) => r.changed).length;
+      say(
+        `Migrated ${changed} of ${ids.length} secrets; ${ids.length - changed - failed} were current`,
+      );
+      if (failed > 0)
+        throw failedError(`${failed} secret${failed === 1 ? '' : 's'} could not be migrated`);
+    } finally {
+      session.close();
+    }
+  },
+};
+
+function describeResult(r: {
+  appuser: string;
+  from: string;
+  to: string;
+  keyArn: string;
+  changed: boolean;
+}) {
+  return r.changed
+    ? `${r.appuser}: ${r.from} -> ${r.to} (${r.keyArn})`
+    : `${r.appuser}: already ${r.to} (${r.keyArn})`;
+}

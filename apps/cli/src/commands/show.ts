@@ -1,0 +1,55 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalOptions } from '../global-options.js';
+import { out, outJson } from '../io/output.js';
+
+interface ShowOptions extends GlobalOptions {
+  user: string;
+}
+
+export const showCommand: CommandModule<GlobalOptions, ShowOptions> = {
+  command: 'show <user>',
+  describe: 'Show the stored (encrypted) item of a user without decrypting it',
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .positional('user', { type: 'string', demandOption: true, describe: 'The user id' })
+      .example('$0 show 4f2a9c1e', 'Ciphertext size and prefix, scheme, key, encryption context')
+      .example('$0 show 4f2a9c1e --json', 'The same as JSON'),
+  handler: async (argv) => {
+    const { openSession } = await import('../session.js');
+    const session = await openSession(argv);
+    try {
+      const item = await session.store.describe(argv.user);
+      const table = session.config.table.value;
+      if (argv.json) {
+        outJson({ table, ...item });
+        return;
+      }
+      const algorithm = item.algorithm
+        ? `${item.algorithm.name} (${item.algorithm.hex}${item.algorithm.committing ? ', key commitment' : ''}${item.algorithm.signed ? ', signed' : ''})`
+        : undefined;
+      const rows: Array<[string, string | undefined]> = [
+        ['user', argv.user],
+        ['table', table],
+        ['scheme', item.legacy ? `${item.scheme} (original demo format)` : item.scheme],
+        ['key', item.keyArn],
+        ['created', item.createdAt],
+        ['ciphertext', `${item.ciphertextBytes} bytes, begins ${item.ciphertextPrefix}…`],
+        ['algorithm', algorithm],
+        ['context', formatContext(item.encryptionContext)],
+        ['wrapped by', item.wrappingKeyArns?.join(', ')],
+      ];
+      for (const [name, value] of rows) {
+        if (value !== undefined && value !== '') out(`${`${name}:`.padEnd(12)}${value}`);
+      }
+    } finally {
+      session.close();
+    }
+  },
+};
+
+function formatContext(context: Record<string, string> | undefined): string | undefined {
+  if (!context) return undefined;
+  return Object.entries(context)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+}

@@ -1,0 +1,146 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { Resolved } from '../config/types.js';
+import type { GlobalOptions } from '../global-options.js';
+import { displayPath, out, outJson } from '../io/output.js';
+import { formatTable } from '../io/table.js';
+
+const CHECK_TIMEOUT_MS = 5_000;
+
+interface Row {
+  setting: string;
+  value: string;
+  source: string;
+  check?: string;
+  ok?: boolean;
+}
+
+export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
+  command: 'status',
+  describe:
+    'Show the key, table, region and endpoint in use, where each came from, and reachability',
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .example('$0 status', 'What the other commands would use, and why')
+      .example('$0 status --stack prod', 'The same for another Pulumi stack')
+      .example('$0 status --json', 'As JSON, with a reachable flag per resource'),
+  handler: async (argv) => {
+    const { resolveConfig } = await import('../config/resolve-config.js');
+    const { findRunningServer, loadOrCreateCredentials } = await import('@kms-demo/local-aws');
+    const { createClients } = await import('../session.js');
+    const config = await resolveConfig(argv);
+    const row = (setting: string, r: Resolved): Row => ({
+      setting,
+      value: r.value,
+      source: r.source,
+    });
+    const key = row('key', config.key);
+    const table = row('table', config.table);
+    const rows: Row[] = [key, table];
+
+    let local: Parameters<typeof createClients>[1];
+    let reachableTarget = true;
+    if (config.target === 'local') {
+      const stateDir = config.stateDir.value;
+      const server = await findRunningServer(stateDir);
+      if (server) {
+        local = { ...server, started: false, credentials: await loadOrCreateCredentials(stateDir) };
+        rows.push({ setting: 'region', value: server.region, source: 'local server' });
+        rows.push({
+          setting: 'endpoint',
+          value: server.endpoint,
+          source: `local server (pid ${server.pid})`,
+        });
+      } else {
+        reachableTarget = false;
+        rows.push({
+          setting: 'endpoint',
+          value: 'local emulator, not running',
+          source: 'embedded default',
+          check: 'started by the next command',
+        });
+      }
+      rows.push({ ...row('state', config.stateDir), value: displayPath(stateDir) });
+    } else {
+      rows.push(row('region', config.region));
+      rows.push(
+        config.endpoint
+          ? row('endpoint', config.endpoint)
+          : { setting: 'endpoint', value: 'AWS', source: 'default' },
+      );
+      if (config.profile) rows.push(row('profile', config.profile));
+    }
+
+    if (reachableTarget) {
+      const clients = createClients(config, local, { maxAttempts: 1 });
+      try {
+        const [keyCheck, tableCheck] = await Promise.all([
+          check(async (abortSignal) => {
+            const r = await clients.kms.describeKey({ KeyId: config.key.value }, { abortSignal });
+            return {
+              ok: r.KeyMetadata?.Enabled === true,
+              text: `${r.KeyMetadata?.KeyState}: ${r.KeyMetadata?.Arn}`,
+            };
+          }),
+          check(async (abortSignal) => {
+            const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
+            const r = await clients.dynamodb.send(
+              new DescribeTableCommand({ TableName: config.table.value }),
+              { abortSignal },
+            );
+            return { ok: r.Table?.TableStatus === 'ACTIVE', text: String(r.Table?.TableStatus) };
+          }),
+        ]);
+        Object.assign(key, keyCheck);
+        Object.assign(table, tableCheck);
+      } finally {
+        clients.close();
+      }
+    }
+
+    if (argv.json) {
+      outJson({
+        target: config.target,
+        ...(config.target === 'aws' && config.stack ? { stack: config.stack } : {}),
+        settings: Object.fromEntries(
+          rows.map((r) => [
+            r.setting,
+            { value: r.value, source: r.source, ...(r.check ? { check: r.check, ok: r.ok } : {}) },
+          ]),
+        ),
+      });
+    } else {
+      const target =
+        config.target === 'local'
+          ? 'the embedded local emulator'
+          : config.stack
+            ? `Pulumi stack ${config.stack}`
+            : config.endpoint
+              ? `the endpoint ${config.endpoint.value}`
+              : 'AWS';
+      out(`Target: ${target}`);
+      for (const line of formatTable(
+        ['SETTING', 'VALUE', 'FROM', 'CHECK'],
+        rows.map((r) => [r.setting, r.value, r.source, r.check ?? '']),
+      )) {
+        out(line);
+      }
+    }
+    if (rows.some((r) => r.ok === false)) process.exitCode = 1;
+  },
+};
+
+async function check(
+  probe: (signal: AbortSignal) => Promise<{ ok: boolean; text: string }>,
+): Promise<{ ok: boolean; check: string }> {
+  try {
+    const { ok, text } = await probe(AbortSignal.timeout(CHECK_TIMEOUT_MS));
+    return { ok, check: ok ? `reachable (${text})` : `not usable (${text})` };
+  } catch (error) {
+    const e = error as { name?: string; message?: string };
+    const message = (e.message ?? String(error)).split('\n')[0];
+    return {
+      ok: false,
+      check: `unreachable: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${message}`,
+    };
+  }
+}

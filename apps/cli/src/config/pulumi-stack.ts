@@ -1,0 +1,137 @@
+import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configError } from '../errors.js';
+import { findExecutable } from './find-executable.js';
+import type { StackOutputs } from './types.js';
+
+const PULUMI_TIMEOUT_MS = 30_000;
+const HINT = "deploy it with 'cd infra && pulumi up', or pass --local for the embedded emulator";
+
+export interface ReadStackOptions {
+  /** An explicitly named stack (--stack or KMS_DEMO_STACK); otherwise the selected one. */
+  stack?: string;
+  infraDir?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * infra/ next to the CLI, found from the bundle's own location (apps/cli/dist), never
+ * from the working directory: running the CLI from elsewhere must not pick up a
+ * different project's Pulumi program.
+ */
+export function defaultInfraDir(moduleUrl: string = import.meta.url): string {
+  return join(dirname(fileURLToPath(moduleUrl)), '..', '..', '..', 'infra');
+}
+
+/**
+ * The outputs of the Pulumi stack of infra/. Returns undefined when there is nothing to
+ * read and nobody asked for a stack (no pulumi on PATH, no infra/, no stack); throws a
+ * configuration error when pulumi fails or the stack lacks the outputs.
+ */
+export async function readStackOutputs(
+  o: ReadStackOptions = {},
+): Promise<StackOutputs | undefined> {
+  const env = o.env ?? process.env;
+  const explicit = o.stack !== undefined;
+  const infraDir = o.infraDir ?? defaultInfraDir();
+  const pulumi = await findExecutable('pulumi', env);
+  if (!pulumi) {
+    if (explicit) throw configError(`stack '${o.stack}' was asked for, but pulumi is not on PATH`);
+    return undefined;
+  }
+  if (!(await isDirectory(infraDir))) {
+    if (explicit) throw configError(`stack '${o.stack}' was asked for, but ${infraDir} is missing`);
+    return undefined;
+  }
+  const run = (args: string[]) => runPulumi(pulumi, args, infraDir, env);
+
+  let stack = o.stack;
+  if (stack === undefined) {
+    const listed = parseJson(await run(['stack', 'ls', '--json']), 'pulumi stack ls');
+    if (!Array.isArray(listed) || listed.length === 0) return undefined;
+    const stacks = listed as Array<{ name?: unknown; current?: unknown }>;
+    const current =
+      stacks.find((s) => s.current === true) ?? (stacks.length === 1 ? stacks[0] : undefined);
+    if (typeof current?.name !== 'string') {
+      throw configError(
+        "infra/ has several Pulumi stacks and none is selected: pass --stack NAME or run 'pulumi stack select'",
+      );
+    }
+    stack = current.name;
+  }
+  const outputs = parseJson(
+    await run(['stack', 'output', '--json', '--stack', stack]),
+    'pulumi stack output',
+  );
+  return toStackOutputs(stack, outputs);
+}
+
+/** Checks the outputs infra/ exports: the key (ARN or id), the table name and the region. */
+export function toStackOutputs(stack: string, outputs: unknown): StackOutputs {
+  const o = (outputs && typeof outputs === 'object' ? outputs : {}) as Record<string, unknown>;
+  const str = (name: string) =>
+    typeof o[name] === 'string' && o[name] !== '' ? (o[name] as string) : undefined;
+  const keyId = str('keyArn') ?? str('keyId');
+  const tableName = str('tableName');
+  const region = str('region') ?? (keyId?.startsWith('arn:') ? keyId.split(':')[3] : undefined);
+  const missing = [!keyId && 'keyArn', !tableName && 'tableName', !region && 'region'].filter(
+    Boolean,
+  );
+  if (!keyId || !tableName || !region || missing.length > 0) {
+    throw configError(`Pulumi stack '${stack}' lacks the outputs ${missing.join(', ')}: ${HINT}`);
+  }
+  return { stack, keyId, tableName, region };
+}
+
+function runPulumi(pulumi: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
+  const fullArgs = [...args, '--non-interactive'];
+  return new Promise<string>((resolve, reject) => {
+    execFile(
+      pulumi,
+      fullArgs,
+      {
+        cwd,
+        timeout: PULUMI_TIMEOUT_MS,
+        maxBuffer: 4 * 1024 * 1024,
+        env: { ...env, PULUMI_SKIP_UPDATE_CHECK: 'true' },
+      },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const detail = firstLine(stderr) || firstLine(error.message);
+        reject(
+          configError(
+            `'pulumi ${args.join(' ')}' failed in infra/: ${detail}; fix the stack, or pass --local for the embedded emulator`,
+            error,
+          ),
+        );
+      },
+    );
+  });
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw configError(`${what} printed something that is not JSON; is pulumi up to date?`, error);
+  }
+}
+
+function firstLine(text: string): string {
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? ''
+  );
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}

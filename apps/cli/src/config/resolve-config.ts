@@ -1,0 +1,111 @@
+import { DEFAULT_REGION, KEY_ALIAS, TABLE_NAME } from '@kms-demo/spec';
+import type { GlobalOptions } from '../global-options.js';
+import { readProfileRegion } from './aws-shared-config.js';
+import { readStackOutputs } from './pulumi-stack.js';
+import { resolveStateDir } from './state-dir.js';
+import type { Resolved, ResolvedConfig, StackOutputs } from './types.js';
+
+/**
+ * Settings that say "talk to AWS (or this endpoint) with the standard credential chain":
+ * a profile, static keys, web identity or container credentials (CloudShell, ECS).
+ * AWS_REGION alone does not: it is a setting of a target, not a target.
+ */
+const AWS_CREDENTIAL_SIGNALS = [
+  'AWS_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+] as const;
+
+export interface ResolveDeps {
+  readStack: (stack: string | undefined) => Promise<StackOutputs | undefined>;
+  readProfileRegion: (profile: string) => Promise<string | undefined>;
+}
+
+const defaultDeps = (env: NodeJS.ProcessEnv): ResolveDeps => ({
+  readStack: (stack) => readStackOutputs(stack === undefined ? { env } : { stack, env }),
+  readProfileRegion: (profile) => readProfileRegion(profile, env),
+});
+
+function pick(...candidates: Array<[string | undefined, string]>): Resolved | undefined {
+  for (const [value, source] of candidates) {
+    if (value !== undefined && value !== '') return { value, source };
+  }
+  return undefined;
+}
+
+/**
+ * Resolution order: flags → environment → the Pulumi stack outputs of infra/ (only when
+ * flags and env have not named both key and table) → the embedded local default.
+ * Wherever nothing names the key or the table, they are the spec's names.
+ */
+export async function resolveConfig(
+  flags: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  deps: ResolveDeps = defaultDeps(env),
+): Promise<ResolvedConfig> {
+  const specKey: Resolved = { value: KEY_ALIAS, source: 'default' };
+  const specTable: Resolved = { value: TABLE_NAME, source: 'default' };
+  let key = pick([flags.key, 'flag --key'], [env.KMS_DEMO_KEY, 'env KMS_DEMO_KEY']);
+  let table = pick([flags.table, 'flag --table'], [env.KMS_DEMO_TABLE, 'env KMS_DEMO_TABLE']);
+
+  if (flags.local) {
+    return {
+      target: 'local',
+      key: key ?? specKey,
+      table: table ?? specTable,
+      stateDir: resolveStateDir(env),
+    };
+  }
+
+  let region = pick(
+    [flags.region, 'flag --region'],
+    [env.AWS_REGION, 'env AWS_REGION'],
+    [env.AWS_DEFAULT_REGION, 'env AWS_DEFAULT_REGION'],
+  );
+  const endpoint = pick(
+    [flags.endpoint, 'flag --endpoint'],
+    [env.AWS_ENDPOINT_URL, 'env AWS_ENDPOINT_URL'],
+  );
+  const profile = pick([env.AWS_PROFILE, 'env AWS_PROFILE']);
+  const stackName = pick([flags.stack, 'flag --stack'], [env.KMS_DEMO_STACK, 'env KMS_DEMO_STACK']);
+
+  let stack: StackOutputs | undefined;
+  if (!(key && table) || stackName) {
+    stack = await deps.readStack(stackName?.value);
+  }
+  if (stack) {
+    const from = `stack ${stack.stack}`;
+    key ??= { value: stack.keyId, source: from };
+    table ??= { value: stack.tableName, source: from };
+    region ??= { value: stack.region, source: from };
+  }
+
+  const namedTarget =
+    stack !== undefined ||
+    key !== undefined ||
+    table !== undefined ||
+    endpoint !== undefined ||
+    AWS_CREDENTIAL_SIGNALS.some((name) => env[name]);
+  if (!namedTarget) {
+    return { target: 'local', key: specKey, table: specTable, stateDir: resolveStateDir(env) };
+  }
+
+  if (!region) {
+    const profileName = profile?.value ?? 'default';
+    const fromProfile = await deps.readProfileRegion(profileName);
+    region = fromProfile
+      ? { value: fromProfile, source: `AWS config [${profileName}]` }
+      : { value: DEFAULT_REGION, source: 'default' };
+  }
+  return {
+    target: 'aws',
+    key: key ?? specKey,
+    table: table ?? specTable,
+    region,
+    ...(endpoint ? { endpoint } : {}),
+    ...(profile ? { profile } : {}),
+    ...(stack ? { stack: stack.stack } : {}),
+  };
+}

@@ -1,0 +1,35 @@
+/** A configuration value and where it came from, so `kms-demo status` can say. */
+export interface Resolved<T = string> {
+  value: T;
+  source: string;
+}
+
+/** What a Pulumi stack of infra/ says about the deployed resources. */
+export interface StackOutputs {
+  stack: string;
+  keyId: string;
+  tableName: string;
+  region: string;
+}
+
+/**
+ * Where commands will talk to. `local` is the embedded emulator under `stateDir`;
+ * `aws` is anything reached with the standard AWS settings (real AWS, a stack, or an
+ * endpoint the user named).
+ */
+export type ResolvedConfig =
+  | {
+      target: 'local';
+      key: Resolved;
+      table: Resolved;
+      stateDir: Resolved;
+    }
+  | {
+      target: 'aws';
+      key: Resolved;
+      table: Resolved;
+      region: Resolved;
+      endpoint?: Resolved;
+      profile?: Resolved;
+      stack?: string;
+    };

@@ -1,0 +1,50 @@
+/**
+ * Where things are printed. Data a script consumes goes to stdout; the story, notes and
+ * errors go to stderr, so `ID=$(kms-demo encrypt)` captures the id alone.
+ */
+
+type Stream = NodeJS.WriteStream;
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function colourEnabled(stream: Stream, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return stream.isTTY === true;
+}
+
+const wrap = (open: number, close: number) => (text: string, stream: Stream) =>
+  colourEnabled(stream) ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+
+export const bold = wrap(1, 22);
+export const dim = wrap(2, 22);
+export const red = wrap(31, 39);
+export const green = wrap(32, 39);
+
+/** One line of story or notes on stderr. */
+export function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** One line of data on stdout. */
+export function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export function outJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Writes bytes to stdout and resolves once the stream has taken them (so they can be zeroed). */
+export function outBytes(bytes: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(bytes, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/** Shortens a path under the home directory to `~/…` for display. */
+export function displayPath(path: string, home = process.env.HOME): string {
+  if (home && home !== '/' && (path === home || path.startsWith(`${home}/`))) {
+    return `~${path.slice(home.length)}`;
+  }
+  return path;
+}

@@ -1,0 +1,51 @@
+import yargs, { type Argv } from 'yargs';
+import { decryptCommand } from './commands/decrypt.js';
+import { deleteCommand } from './commands/delete.js';
+import { encryptCommand } from './commands/encrypt.js';
+import { listCommand } from './commands/list.js';
+import { localCommand } from './commands/local/index.js';
+import { migrateCommand } from './commands/migrate.js';
+import { showCommand } from './commands/show.js';
+import { statusCommand } from './commands/status.js';
+import { ParseError } from './errors.js';
+import { type GlobalOptions, withGlobalOptions } from './global-options.js';
+import { VERSION } from './version.js';
+
+const EPILOGUE = [
+  'With no configuration, secrets live in an embedded local emulator (state in',
+  'KMS_DEMO_HOME, default ~/.local/state/kms-demo). After `cd infra && pulumi up` the same',
+  'commands use the deployed key and table. `kms-demo status` shows what is used and why.',
+].join('\n');
+
+/**
+ * The yargs program. Command modules only describe their options here; their handlers
+ * import the heavy parts (AWS SDK, core, emulator) when they run.
+ */
+export function createProgram(args: string[]): Argv<GlobalOptions> {
+  return withGlobalOptions(yargs(args))
+    .scriptName('kms-demo')
+    .usage('$0 <command> [options]\n\nEncrypt secrets with AWS KMS and store them in DynamoDB.')
+    .command(encryptCommand)
+    .command(decryptCommand)
+    .command(listCommand)
+    .command(showCommand)
+    .command(deleteCommand)
+    .command(migrateCommand)
+    .command(statusCommand)
+    .command(localCommand)
+    .demandCommand(1, 'name a command')
+    .example("printf 'mySuperSecretPasswd' | $0 encrypt", 'Encrypt from stdin; prints the new id')
+    .example('$0 decrypt <id>', 'Print the secret stored for <id>')
+    .example('$0 status', 'Show which key, table and endpoint are used, and why')
+    .epilogue(EPILOGUE)
+    .strict()
+    .recommendCommands()
+    .version(VERSION)
+    .help()
+    .alias('help', 'h')
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .showHelpOnFail(false)
+    .fail((message, error) => {
+      throw error ?? new ParseError(message);
+    });
+}
