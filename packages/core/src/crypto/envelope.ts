@@ -117,5 +117,9 @@ export async function envelopeDecrypt(
     output.plaintext.fill(0);
     throw integrityError(appuser, describeContextMismatch(authenticated, context));
   }
-  return output.plaintext;
+  // A plain Uint8Array of its own, not the SDK's Buffer (which may share a pooled
+  // ArrayBuffer); the SDK's copy is zeroed.
+  const plaintext = new Uint8Array(output.plaintext);
+  output.plaintext.fill(0);
+  return plaintext;
 }

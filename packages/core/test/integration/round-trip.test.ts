@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  KEY_ALIAS,
+  PARTITION_KEY,
+  SECRET_ATTRIBUTE,
+  type SecretStore,
+  TABLE_NAME,
+} from '../../src/index.js';
+import { type Emulator, sameBytes, startEmulator, text, utf8 } from '../support/emulator.js';
+
+let emulator: Emulator;
+let store: SecretStore;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  store = emulator.store();
+});
+afterAll(() => emulator?.close());
+
+describe.each(['envelope', 'direct'] as const)('%s scheme round trip', (scheme) => {
+  it.each([
+    ['an ASCII password', utf8('mySuperSecretPasswd')],
+    ['unicode text', utf8('pässwörd 🔑 密码 пароль')],
+    ['a single byte', Uint8Array.of(0x2a)],
+    ['binary with NUL and 0xff bytes', Uint8Array.from([0, 255, 0, 1, 254, 0, 0])],
+    ['random binary', new Uint8Array(randomBytes(1024))],
+  ])('stores and returns %s byte for byte', async (_label, secret) => {
+    const info = await store.put(secret, { scheme });
+    expect(info).toMatchObject({ scheme, legacy: false, keyArn: emulator.aws.keyArn });
+    const got = await store.get(info.appuser);
+    expect(got.secret).toEqual(secret);
+    expect(got).toMatchObject({ appuser: info.appuser, scheme, legacy: false });
+  });
+
+  it('rejects an empty secret with INVALID_SECRET before any write', async () => {
+    await expect(store.put(new Uint8Array(0), { scheme })).rejects.toMatchObject({
+      code: 'INVALID_SECRET',
+    });
+  });
+});
+
+describe('size limits', () => {
+  it('direct takes exactly 4096 bytes', async () => {
+    const secret = new Uint8Array(randomBytes(4096));
+    const info = await store.put(secret, { scheme: 'direct' });
+    expect((await store.get(info.appuser)).secret).toEqual(secret);
+  });
+
+  it('direct refuses 4097 bytes with TOO_LARGE pointing to envelope', async () => {
+    const error = await store.put(new Uint8Array(4097), { scheme: 'direct' }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'TOO_LARGE' });
+    expect(error.message).toMatch(/envelope/);
+  });
+
+  it('envelope round-trips a 300 KB secret', async () => {
+    const secret = new Uint8Array(randomBytes(300 * 1024));
+    const info = await store.put(secret);
+    expect(info.scheme).toBe('envelope');
+    expect(sameBytes((await store.get(info.appuser)).secret, secret)).toBe(true);
+  });
+
+  it('envelope refuses a secret that cannot fit in a DynamoDB item', async () => {
+    await expect(store.put(new Uint8Array(400 * 1024))).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+    });
+  });
+});
+
+describe('ids and item lifecycle', () => {
+  it('generates readable 10-character ids', async () => {
+    const info = await store.put(utf8('x'));
+    expect(info.appuser).toMatch(/^[0-9a-hjkmnp-tv-z]{10}$/);
+  });
+
+  it('accepts a chosen id and never overwrites it: a second put is CONFLICT', async () => {
+    await store.put(utf8('first'), { appuser: 'alice' });
+    await expect(store.put(utf8('second'), { appuser: 'alice' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect(text((await store.get('alice')).secret)).toBe('first');
+  });
+
+  it('replace overwrites an existing item and can switch scheme', async () => {
+    await store.put(utf8('old'), { appuser: 'bob', scheme: 'direct' });
+    const info = await store.replace('bob', utf8('new'));
+    expect(info.scheme).toBe('envelope');
+    expect(text((await store.get('bob')).secret)).toBe('new');
+  });
+
+  it('replace of a missing id is NOT_FOUND and creates nothing', async () => {
+    await expect(store.replace('nobody-here', utf8('x'))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(store.get('nobody-here')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('delete removes the item; deleting again is NOT_FOUND', async () => {
+    const { appuser } = await store.put(utf8('bye'));
+    await store.delete(appuser);
+    await expect(store.get(appuser)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(store.delete(appuser)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('rejects malformed ids with INVALID_ID', async () => {
+    await expect(store.get('Alice')).rejects.toMatchObject({ code: 'INVALID_ID' });
+    await expect(store.put(utf8('x'), { appuser: 'a b' })).rejects.toMatchObject({
+      code: 'INVALID_ID',
+    });
+  });
+
+  it('a table that does not exist is TABLE_NOT_FOUND', async () => {
+    const missing = emulator.store({ tableName: 'no-such-table' });
+    await expect(missing.get('alice')).rejects.toMatchObject({ code: 'TABLE_NOT_FOUND' });
+  });
+});
+
+describe('legacy items written by the original demo', () => {
+  it('decrypts a raw KMS ciphertext without context and reports it as legacy', async () => {
+    // What encrypt-passwd.py does: KMS Encrypt on the alias, no context, raw PutItem.
+    const { CiphertextBlob } = await emulator.kms.encrypt({
+      KeyId: KEY_ALIAS,
+      Plaintext: utf8('mySuperSecretPasswd'),
+    });
+    await emulator.doc.send(
+      new PutCommand({
+        TableName: TABLE_NAME,
+        Item: { [PARTITION_KEY]: '12345', [SECRET_ATTRIBUTE]: CiphertextBlob },
+      }),
+    );
+    const got = await store.get('12345');
+    expect(text(got.secret)).toBe('mySuperSecretPasswd');
+    expect(got).toMatchObject({ appuser: '12345', scheme: 'legacy', legacy: true });
+    expect(await store.describe('12345')).toMatchObject({ scheme: 'legacy', legacy: true });
+  });
+});

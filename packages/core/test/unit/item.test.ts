@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { fromRecord, toRecord } from '../../src/storage/item.js';
+
+const arn = 'arn:aws:kms:us-east-1:111122223333:key/k';
+const blob = Uint8Array.of(1, 2, 3);
+const current = {
+  appuser: 'alice',
+  userpasswd: blob,
+  scheme: 'envelope',
+  keyArn: arn,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  formatVersion: 1,
+  revision: 3,
+};
+
+describe('stored item format', () => {
+  it('an item with only appuser and userpasswd is the original demo’s: legacy', () => {
+    expect(fromRecord({ appuser: '12345', userpasswd: blob })).toEqual({
+      appuser: '12345',
+      ciphertext: blob,
+      scheme: 'legacy',
+      legacy: true,
+    });
+  });
+
+  it('round-trips a current item through toRecord', () => {
+    const item = fromRecord(current);
+    expect(item).toMatchObject({ scheme: 'envelope', revision: 3, legacy: false });
+    expect(toRecord(item)).toEqual(current);
+  });
+
+  it.each([
+    ['the scheme marker removed', { ...current, scheme: undefined }],
+    ['an unknown scheme', { ...current, scheme: 'rot13' }],
+    ['a newer format version', { ...current, formatVersion: 2 }],
+    ['no revision', { ...current, revision: undefined }],
+    ['no key ARN', { ...current, keyArn: undefined }],
+    ['a string ciphertext', { ...current, userpasswd: 'AQID' }],
+  ])('refuses an item with %s as INTEGRITY', (_label, record) => {
+    expect(() => fromRecord(record)).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
+  });
+});
