@@ -15,6 +15,11 @@ export function asBody(body: unknown): Body {
   return body as Body;
 }
 
+/** Whether an optional member was given (JSON null counts as absent, as in AWS's parsers). */
+export function present(body: Body, member: string): boolean {
+  return body[member] !== undefined && body[member] !== null;
+}
+
 function camel(member: string): string {
   return member.charAt(0).toLowerCase() + member.slice(1);
 }

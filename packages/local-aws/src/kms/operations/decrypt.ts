@@ -4,6 +4,7 @@ import {
   encryptionContext,
   optionalBoolean,
   optionalStringList,
+  present,
   requiredBlob,
 } from '../validation.js';
 
@@ -17,8 +18,9 @@ export const decrypt: Operation = (context, body) => {
   optionalStringList(body, 'GrantTokens');
   const algorithm = readAlgorithm(body, 'EncryptionAlgorithm');
   const dryRun = optionalBoolean(body, 'DryRun') ?? false;
-  const expected =
-    body.KeyId === undefined ? undefined : keyFromMember(context, body, 'KeyId', true);
+  const expected = !present(body, 'KeyId')
+    ? undefined
+    : keyFromMember(context, body, 'KeyId', true);
   const { key, material, plaintext } = decryptWith(context, blob, encryption, expected);
   if (dryRun) {
     plaintext.fill(0);

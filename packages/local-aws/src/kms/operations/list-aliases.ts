@@ -1,12 +1,14 @@
 import { aliasArn } from '../identifiers.js';
 import { epochSeconds, keyFromMember, type Operation } from '../operation.js';
 import { paginate } from '../pagination.js';
+import { present } from '../validation.js';
 
 /** ListAliases: all aliases, or only those of one key (key id or key ARN). */
 export const listAliases: Operation = (context, body) => {
   const { store } = context;
-  const keyId =
-    body.KeyId === undefined ? undefined : keyFromMember(context, body, 'KeyId', false).keyId;
+  const keyId = !present(body, 'KeyId')
+    ? undefined
+    : keyFromMember(context, body, 'KeyId', false).keyId;
   const aliases = store
     .listAliases()
     .filter((alias) => keyId === undefined || alias.targetKeyId === keyId);

@@ -4,6 +4,7 @@ import {
   encryptionContext,
   optionalBoolean,
   optionalStringList,
+  present,
   requiredBlob,
 } from '../validation.js';
 
@@ -17,8 +18,9 @@ export const reEncrypt: Operation = (context, body) => {
   optionalStringList(body, 'GrantTokens');
   const dryRun = optionalBoolean(body, 'DryRun') ?? false;
   const destination = keyFromMember(context, body, 'DestinationKeyId', true);
-  const expected =
-    body.SourceKeyId === undefined ? undefined : keyFromMember(context, body, 'SourceKeyId', true);
+  const expected = !present(body, 'SourceKeyId')
+    ? undefined
+    : keyFromMember(context, body, 'SourceKeyId', true);
   const source = decryptWith(context, blob, sourceContext, expected);
   try {
     const result = encryptWith(context, destination, source.plaintext, destinationContext);
