@@ -58,10 +58,10 @@ describe('the KMS service', () => {
     });
   });
 
-  it('gives errors the HTTP status of the KMS service model', async () => {
+  it('answers client errors with HTTP 400, as KMS does', async () => {
     const error = await failure(service.handle('DescribeKey', { KeyId: 'alias/missing' }));
     expect(error).toBeInstanceOf(KmsError);
-    expect(error).toMatchObject({ type: 'NotFoundException', status: 404 });
+    expect(error).toMatchObject({ type: 'NotFoundException', status: 400 });
     const validation = await failure(service.handle('GenerateRandom', { NumberOfBytes: 0 }));
     expect(validation).toMatchObject({ type: 'ValidationException', status: 400 });
     expect(validation.message).toBe(

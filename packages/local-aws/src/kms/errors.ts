@@ -1,14 +1,12 @@
-/** HTTP status codes of the KMS service model's errors where they are not 400. */
+/**
+ * KMS answers every client error with HTTP 400 (the API reference's "HTTP Status Code: 400"
+ * on NotFoundException, DisabledException, KMSInvalidStateException and the rest); only
+ * the service-side faults are 5xx.
+ */
 const HTTP_STATUS: Readonly<Record<string, number>> = {
-  AlreadyExistsException: 409,
-  ConflictException: 409,
-  DependencyTimeoutException: 503,
-  DisabledException: 409,
-  DryRunOperationException: 412,
+  DependencyTimeoutException: 500,
   KMSInternalException: 500,
-  KMSInvalidStateException: 409,
   KeyUnavailableException: 500,
-  NotFoundException: 404,
 };
 
 /**
