@@ -53,15 +53,24 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       accountId: opts.accountId,
     });
     teardown.push(() => kms.close());
+    const dataDir = join(opts.stateDir, 'dynamodb');
     const dynamo = await startDynamoBackend({
-      dataDir: join(opts.stateDir, 'dynamodb'),
+      dataDir,
       region: opts.region,
       accountId: opts.accountId,
     });
     teardown.push(() => dynamo.close());
-    const keyArn = opts.bootstrap
-      ? await bootstrapResources(kms, dynamo)
-      : await findBootstrapKeyArn(kms);
+    const keyArn = await (opts.bootstrap
+      ? bootstrapResources(kms, dynamo)
+      : findBootstrapKeyArn(kms)
+    ).catch((error: unknown) => {
+      if (error instanceof LocalAwsError) throw error;
+      throw new LocalAwsError(
+        'DYNAMODB_FAILED',
+        `The DynamoDB store in ${dataDir} failed to open; it may be damaged. Move it aside to start with an empty one.`,
+        { cause: error },
+      );
+    });
 
     const activity = new ActivityTracker(opts.idleTimeoutMs);
     const server = createAwsServer({
@@ -100,6 +109,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       return closing;
     };
     activity.onIdle(() => void close().catch(() => {}));
+    // A dead table store leaves a half-working endpoint; closing it lets clients notice.
+    dynamo.onFailure(() => void close().catch(() => {}));
     return {
       endpoint,
       region: opts.region,

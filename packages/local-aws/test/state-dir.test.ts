@@ -61,6 +61,21 @@ describe('one server per state dir', () => {
   });
 });
 
+describe('a damaged table store', () => {
+  it('is reported as DYNAMODB_FAILED instead of crashing, and frees the state dir', async () => {
+    const stateDir = await makeStateDir();
+    try {
+      const first = await startLocalAws({ stateDir });
+      await first.close();
+      await writeFile(join(stateDir, 'dynamodb', 'CURRENT'), 'not a manifest name\n');
+      await expect(startLocalAws({ stateDir })).rejects.toMatchObject({ code: 'DYNAMODB_FAILED' });
+      await expect(startLocalAws({ stateDir })).rejects.toMatchObject({ code: 'DYNAMODB_FAILED' });
+    } finally {
+      await removeStateDir(stateDir);
+    }
+  });
+});
+
 describe('loopback only', () => {
   it.each(['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com', '128.0.0.1'])(
     'refuses host %s with NON_LOOPBACK_HOST',

@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, request as httpRequest, type Server } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import dynalite from 'dynalite';
+import type { Worker } from 'node:worker_threads';
 import { LocalAwsError } from '../errors.js';
 import { ensurePrivateDir } from '../state/state-dir.js';
+import { startDynaliteWorker, stopDynaliteWorker } from './dynalite-worker.js';
 
 export interface DynamoResponse {
   status: number;
@@ -15,6 +16,8 @@ export interface DynamoResponse {
 export interface DynamoBackend {
   /** Runs one DynamoDB JSON 1.0 request (already authenticated) and returns dynalite's answer. */
   send(operation: string, body: Buffer): Promise<DynamoResponse>;
+  /** Called once if the store fails for good (its worker ended unexpectedly). */
+  onFailure(handler: (error: Error) => void): void;
   /** Stops taking requests and closes the LevelDB store, flushing it to disk. */
   close(): Promise<void>;
 }
@@ -25,84 +28,66 @@ export interface DynamoBackendOptions {
   accountId: string;
 }
 
-/** Response headers of dynalite's that the SDKs read (the crc32 is checked by them). */
+/** Response headers of dynalite's that the SDKs read (they check the crc32). */
 const RELAYED_HEADERS = ['content-type', 'x-amz-crc32', 'x-amzn-requestid'];
+const CLOSE_TIMEOUT_MS = 30_000;
 
 /**
- * dynalite, persisted under `dataDir`, behind a Unix socket in a fresh owner-only temp
- * directory: it speaks real HTTP to a real dynalite server, yet nobody but this process's
- * user can reach it, so it is no unauthenticated side door to the table data. Our own
- * front door has authenticated the request already; dynalite only checks that an
- * Authorization header is present, so it is given a placeholder.
+ * dynalite, persisted under `dataDir`, in a worker thread behind a Unix socket in a fresh
+ * owner-only temp directory: it speaks real HTTP to a real dynalite server, yet nobody
+ * but this process's user can reach it, so it is no unauthenticated side door to the
+ * table data. Our front door has authenticated each request already; dynalite only checks
+ * that an Authorization header is present, so it is given a placeholder.
  */
 export async function startDynamoBackend(options: DynamoBackendOptions): Promise<DynamoBackend> {
   await ensurePrivateDir(options.dataDir);
-  const server = createDynalite(options);
   const socketDir = await mkdtemp(join(tmpdir(), 'kms-demo-ddb-'));
   const socketPath =
     process.platform === 'win32'
       ? `\\\\.\\pipe\\${socketDir.replace(/[^A-Za-z0-9-]/g, '')}`
       : join(socketDir, 'dynalite.sock');
+  let worker: Worker;
   try {
-    await listen(server, socketPath);
+    worker = await startDynaliteWorker({ ...options, socketPath });
   } catch (error) {
     await rm(socketDir, { recursive: true, force: true });
-    throw new LocalAwsError('DYNAMODB_FAILED', 'Could not start the DynamoDB store (dynalite).', {
-      cause: error,
-    });
+    throw new LocalAwsError(
+      'DYNAMODB_FAILED',
+      `Could not start the DynamoDB store in ${options.dataDir}.`,
+      { cause: error },
+    );
   }
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  let closing = false;
+  let failureHandler: ((error: Error) => void) | undefined;
+  let failure: Error | undefined;
+  const fail = (error: Error) => {
+    if (closing || failure) return;
+    failure = error;
+    failureHandler?.(error);
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the DynamoDB store stopped (exit code ${code})`)));
 
   return {
-    send: (operation, body) => forward(socketPath, agent, options.region, operation, body),
+    send(operation, body) {
+      if (failure) return Promise.reject(failure);
+      return forward(socketPath, agent, options.region, operation, body);
+    },
+    onFailure(handler) {
+      failureHandler = handler;
+      if (failure) handler(failure);
+    },
     async close() {
+      closing = true;
       agent.destroy();
-      server.closeAllConnections();
       try {
-        await new Promise<void>((resolve, reject) =>
-          server.close((error) => (error ? reject(error) : resolve())),
-        );
+        await stopDynaliteWorker(worker, CLOSE_TIMEOUT_MS);
       } finally {
         await rm(socketDir, { recursive: true, force: true });
       }
     },
   };
-}
-
-/**
- * dynalite takes the account and region for table ARNs from the environment at creation
- * only, so they are set for that synchronous call and restored right after.
- */
-function createDynalite(options: DynamoBackendOptions): Server {
-  const saved = { region: process.env.AWS_REGION, account: process.env.AWS_ACCOUNT_ID };
-  process.env.AWS_REGION = options.region;
-  process.env.AWS_ACCOUNT_ID = options.accountId;
-  try {
-    return dynalite({
-      path: options.dataDir,
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-    });
-  } finally {
-    restoreEnv('AWS_REGION', saved.region);
-    restoreEnv('AWS_ACCOUNT_ID', saved.account);
-  }
-}
-
-function restoreEnv(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-}
-
-function listen(server: Server, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 function forward(
@@ -117,8 +102,7 @@ function forward(
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
   return new Promise((resolve, reject) => {
-    // The whole body is sent at once and the request is never aborted: dynalite throws
-    // (and would take the process down) if a request errors half-way.
+    // The whole body goes at once and the request is never aborted half-way.
     const req = httpRequest(
       {
         socketPath,
