@@ -28,7 +28,11 @@ describe('server error mapping', () => {
   beforeAll(async () => {
     server = createAwsServer({
       kms,
-      dynamo: { send: () => Promise.reject(new Error('store down')), close: async () => {} },
+      dynamo: {
+        send: () => Promise.reject(new Error('store down')),
+        onFailure: () => {},
+        close: async () => {},
+      },
       verifier: undefined,
       faults: new FaultInjector({}),
       onRequestStart: () => {},
