@@ -19,7 +19,7 @@ const KEY_UNAVAILABLE_HINTS: Record<string, string> = {
   KMSInvalidStateException:
     'is not in a usable state (pending deletion or import); cancel the deletion or configure another key',
   AccessDeniedException:
-    'refused access; grant your principal kms:Encrypt, kms:Decrypt, kms:GenerateDataKey and kms:DescribeKey on it',
+    'refused access; grant your principal kms:Encrypt, kms:Decrypt, kms:GenerateDataKey and kms:DescribeKey on it (the app policy allows them only with the encryption context pair table=<your table>)',
   NotFoundException: 'was not found; check the key id or alias and the region',
   KeyUnavailableException: 'is temporarily unavailable in KMS; retry in a moment',
   InvalidKeyUsageException:

@@ -12,14 +12,13 @@ export { DIRECT_MAX_SECRET_BYTES, ENVELOPE_MAX_SECRET_BYTES } from './crypto/lim
 export type { AlgorithmInfo } from './crypto/message-header.js';
 export type { ItemDescription } from './describe.js';
 export { ERROR_CODES, type ErrorCode, isKmsDemoError, KmsDemoError } from './errors.js';
-export {
-  createSecretStore,
-  DEFAULT_PAGE_SIZE,
-  type MigrateResult,
-  type SecretStore,
-  type SecretStoreOptions,
-  type StoredSecret,
-} from './secret-store.js';
+export { createSecretStore, DEFAULT_PAGE_SIZE } from './secret-store.js';
+export type {
+  MigrateResult,
+  SecretStore,
+  SecretStoreOptions,
+  StoredSecret,
+} from './secret-store-api.js';
 export * from './spec.js';
 export {
   GENERATED_ID_LENGTH,

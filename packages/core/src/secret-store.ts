@@ -1,61 +1,13 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { keyArnCache } from './crypto/key-arn.js';
-import type { KmsApi } from './crypto/kms-api.js';
 import { assertSecret, assertSecretSize } from './crypto/limits.js';
 import { readEnvelopeHeader } from './crypto/message-header.js';
 import { open, seal } from './crypto/schemes.js';
-import { describeItem, type ItemDescription } from './describe.js';
+import { describeItem } from './describe.js';
 import { isKmsDemoError, KmsDemoError } from './errors.js';
+import type { SecretStore, SecretStoreOptions } from './secret-store-api.js';
 import { generateUserId, validateUserId } from './storage/ids.js';
-import {
-  FORMAT_VERSION,
-  infoOf,
-  type Scheme,
-  type StoredItem,
-  type StoredItemInfo,
-  type WritableScheme,
-} from './storage/item.js';
+import { infoOf, nextRevision, type StoredItem } from './storage/item.js';
 import { notFound, SecretTable } from './storage/table.js';
-
-export interface SecretStoreOptions {
-  /** The aggregated `KMS` client from createAwsClients, or anything with the same four methods. */
-  kms: KmsApi;
-  dynamodb: DynamoDBClient;
-  /** Key id, key ARN, alias name or alias ARN. */
-  keyId: string;
-  tableName: string;
-}
-
-export interface StoredSecret extends StoredItemInfo {
-  /** The plaintext. The caller owns it: zero it (`secret.fill(0)`) after use. */
-  secret: Uint8Array;
-}
-
-export interface MigrateResult {
-  appuser: string;
-  from: Scheme;
-  to: 'envelope';
-  keyArn: string;
-  changed: boolean;
-}
-
-export interface SecretStore {
-  put(
-    secret: Uint8Array,
-    options?: { appuser?: string; scheme?: WritableScheme },
-  ): Promise<StoredItemInfo>;
-  replace(
-    appuser: string,
-    secret: Uint8Array,
-    options?: { scheme?: WritableScheme },
-  ): Promise<StoredItemInfo>;
-  get(appuser: string): Promise<StoredSecret>;
-  describe(appuser: string): Promise<ItemDescription>;
-  delete(appuser: string): Promise<void>;
-  list(options?: { pageSize?: number }): AsyncIterable<StoredItemInfo>;
-  migrate(appuser: string, options?: { toKeyId?: string }): Promise<MigrateResult>;
-  resolveKeyArn(): Promise<string>;
-}
 
 /** A generated id that collides is replaced by a fresh one this many times. */
 const GENERATED_ID_ATTEMPTS = 3;
@@ -86,21 +38,6 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     }
   }
 
-  function newRevision(
-    base: StoredItem | undefined,
-    fields: Pick<StoredItem, 'appuser' | 'ciphertext' | 'keyArn'> & { scheme: WritableScheme },
-  ): StoredItem {
-    const now = new Date().toISOString();
-    return {
-      ...fields,
-      legacy: false,
-      createdAt: base?.createdAt ?? now,
-      updatedAt: now,
-      formatVersion: FORMAT_VERSION,
-      revision: (base?.revision ?? 0) + 1,
-    };
-  }
-
   return {
     resolveKeyArn,
 
@@ -112,7 +49,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
       for (let attempt = 1; ; attempt++) {
         const appuser = chosen ?? generateUserId();
         const ciphertext = await seal(kms, keyArn, { tableName, appuser }, secret, scheme);
-        const item = newRevision(undefined, { appuser, ciphertext, keyArn, scheme });
+        const item = nextRevision(undefined, { appuser, ciphertext, keyArn, scheme });
         try {
           await table.create(item);
           return infoOf(item);
@@ -129,7 +66,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
       const existing = await readExisting(appuser);
       const keyArn = await resolveKeyArn();
       const ciphertext = await seal(kms, keyArn, { tableName, appuser }, secret, scheme);
-      const item = newRevision(existing, { appuser, ciphertext, keyArn, scheme });
+      const item = nextRevision(existing, { appuser, ciphertext, keyArn, scheme });
       await table.overwrite(item, existing);
       return infoOf(item);
     },
@@ -183,7 +120,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
         plaintext.fill(0);
       }
       await table.overwrite(
-        newRevision(item, { appuser, ciphertext, keyArn: targetArn, scheme: 'envelope' }),
+        nextRevision(item, { appuser, ciphertext, keyArn: targetArn, scheme: 'envelope' }),
         item,
       );
       return { ...result, changed: true };

@@ -47,5 +47,9 @@ export async function directDecrypt(
   }
   if (!response.Plaintext)
     throw new KmsDemoError('AWS_ERROR', 'KMS Decrypt returned no plaintext.');
-  return response.Plaintext;
+  // The SDK's base64 decoding may leave the bytes in a shared, pooled ArrayBuffer: hand
+  // out a copy of our own and zero the original.
+  const plaintext = new Uint8Array(response.Plaintext);
+  response.Plaintext.fill(0);
+  return plaintext;
 }

@@ -117,3 +117,19 @@ export function infoOf(item: StoredItem): StoredItemInfo {
     ...(updatedAt !== undefined ? { updatedAt } : {}),
   };
 }
+
+/** The item to write over `base` (or as a new item): same id, next revision, times kept. */
+export function nextRevision(
+  base: StoredItem | undefined,
+  fields: Pick<StoredItem, 'appuser' | 'ciphertext' | 'keyArn'> & { scheme: WritableScheme },
+): StoredItem {
+  const now = new Date().toISOString();
+  return {
+    ...fields,
+    legacy: false,
+    createdAt: base?.createdAt ?? now,
+    updatedAt: now,
+    formatVersion: FORMAT_VERSION,
+    revision: (base?.revision ?? 0) + 1,
+  };
+}

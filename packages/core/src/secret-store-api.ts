@@ -1,0 +1,56 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KmsApi } from './crypto/kms-api.js';
+import type { ItemDescription } from './describe.js';
+import type { Scheme, StoredItemInfo, WritableScheme } from './storage/item.js';
+
+/**
+ * The facade's contract: what the CLI and other callers code against. Every method
+ * throws KmsDemoError with a stable code; none logs or prints.
+ */
+
+export interface SecretStoreOptions {
+  /** The aggregated `KMS` client from createAwsClients, or anything with the same four methods. */
+  kms: KmsApi;
+  dynamodb: DynamoDBClient;
+  /** Key id, key ARN, alias name or alias ARN. */
+  keyId: string;
+  tableName: string;
+}
+
+export interface StoredSecret extends StoredItemInfo {
+  /** The plaintext. The caller owns it: zero it (`secret.fill(0)`) after use. */
+  secret: Uint8Array;
+}
+
+export interface MigrateResult {
+  appuser: string;
+  from: Scheme;
+  to: 'envelope';
+  keyArn: string;
+  changed: boolean;
+}
+
+export interface SecretStore {
+  /** Encrypts and stores a new item; never overwrites (CONFLICT if the id exists). */
+  put(
+    secret: Uint8Array,
+    options?: { appuser?: string; scheme?: WritableScheme },
+  ): Promise<StoredItemInfo>;
+  /** Overwrites an existing item (NOT_FOUND if absent; CONFLICT if it changes meanwhile). */
+  replace(
+    appuser: string,
+    secret: Uint8Array,
+    options?: { scheme?: WritableScheme },
+  ): Promise<StoredItemInfo>;
+  /** Decrypts an item; the caller zeroes `secret` after use. */
+  get(appuser: string): Promise<StoredSecret>;
+  /** Everything knowable without decrypting: no KMS call. */
+  describe(appuser: string): Promise<ItemDescription>;
+  delete(appuser: string): Promise<void>;
+  /** Scans without reading ciphertexts, `pageSize` items per request (default 100). */
+  list(options?: { pageSize?: number }): AsyncIterable<StoredItemInfo>;
+  /** Rewrites a legacy or direct item as envelope, or under `toKeyId`; optimistic concurrency. */
+  migrate(appuser: string, options?: { toKeyId?: string }): Promise<MigrateResult>;
+  /** The configured key's ARN (DescribeKey once, cached). */
+  resolveKeyArn(): Promise<string>;
+}
