@@ -15,7 +15,7 @@ interface ResetOptions extends GlobalOptions {
  * KMS_DEMO_HOME pointed at a directory holding other files never loses them.
  */
 const STATE_ENTRIES = [
-  'state.json',
+  'kms',
   'dynamodb',
   'credentials.json',
   'server.json',

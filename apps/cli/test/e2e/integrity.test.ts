@@ -1,0 +1,105 @@
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { KMS } from '@aws-sdk/client-kms';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectCleanStderr, Sandbox } from './cli.js';
+
+// Writes items behind the CLI's back, the way someone with table access could, through
+// the running local endpoint with the values `kms-demo local env` prints.
+let sandbox: Sandbox;
+let dynamodb: DynamoDBClient;
+let kms: KMS;
+
+beforeAll(async () => {
+  sandbox = await Sandbox.create();
+  expect((await sandbox.run(['status'])).code).toBe(0);
+  // Any command starts the background server; `local env` then describes it.
+  expect((await sandbox.run(['list'])).code).toBe(0);
+  const env = await sandbox.run(['local', 'env', '--json']);
+  expect(env.code, env.stderr).toBe(0);
+  const vars = JSON.parse(env.stdout);
+  const config = {
+    region: vars.AWS_REGION,
+    endpoint: vars.AWS_ENDPOINT_URL,
+    credentials: {
+      accessKeyId: vars.AWS_ACCESS_KEY_ID,
+      secretAccessKey: vars.AWS_SECRET_ACCESS_KEY,
+    },
+  };
+  dynamodb = new DynamoDBClient(config);
+  kms = new KMS(config);
+});
+afterAll(async () => {
+  dynamodb?.destroy();
+  kms?.destroy();
+  await sandbox?.dispose();
+});
+
+async function encrypt(secret: string): Promise<string> {
+  const r = await sandbox.run(['encrypt'], { input: secret });
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout.trim();
+}
+
+describe('tampering and the original format', () => {
+  it("refuses a ciphertext copied from another user, and never prints that user's secret", async () => {
+    const alice = await encrypt('secret-of-alice');
+    const bob = await encrypt('secret-of-bob');
+    const stolen = await dynamodb.send(
+      new GetItemCommand({ TableName: 'demo-kms', Key: { appuser: { S: alice } } }),
+    );
+    const bobItem = await dynamodb.send(
+      new GetItemCommand({ TableName: 'demo-kms', Key: { appuser: { S: bob } } }),
+    );
+    expect(stolen.Item?.userpasswd?.B).toBeDefined();
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: 'demo-kms',
+        Item: { ...bobItem.Item, userpasswd: stolen.Item?.userpasswd as { B: Uint8Array } },
+      }),
+    );
+
+    const r = await sandbox.run(['decrypt', bob]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toContain('secret-of-alice');
+    expect(r.stderr).toMatch(/failed verification/);
+    expectCleanStderr(r.stderr);
+    expect((await sandbox.run(['decrypt', alice])).stdout).toBe('secret-of-alice\n');
+  });
+
+  it('reads an item in the original demo format, suggests migrate, and migrates it', async () => {
+    const encrypted = await kms.encrypt({
+      KeyId: 'alias/demo-kms',
+      Plaintext: Buffer.from('legacy-pw'),
+    });
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: 'demo-kms',
+        Item: {
+          appuser: { S: '12345' },
+          userpasswd: { B: encrypted.CiphertextBlob as Uint8Array },
+        },
+      }),
+    );
+
+    const before = await sandbox.run(['decrypt', '12345']);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stdout).toBe('legacy-pw\n');
+    expect(before.stderr).toContain('kms-demo migrate 12345');
+
+    const migrated = await sandbox.run(['migrate', '12345']);
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect(migrated.stdout).toMatch(/^12345: legacy -> envelope/);
+
+    const after = await sandbox.run(['decrypt', '12345']);
+    expect(after.stdout).toBe('legacy-pw\n');
+    expect(after.stderr).not.toContain('migrate');
+    expect((await sandbox.run(['show', '12345'])).stdout).toMatch(/^scheme:\s+envelope$/m);
+
+    const all = await sandbox.run(['migrate', '--all']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toBe('');
+    expect(all.stderr).toMatch(/^\[1\/\d+\] /m);
+    expect(all.stderr).toMatch(/Migrated 0 of \d+ secrets/);
+  });
+});
