@@ -8,14 +8,17 @@ import { createProgram } from './program.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const COMMANDS = ['encrypt', 'decrypt', 'list', 'ls', 'show', 'delete', 'rm', 'migrate', 'status'];
+const LOCAL_COMMANDS = ['start', 'env', 'status', 'stop', 'reset'];
 
 /** `kms-demo <command> --help` for the command the user typed, if it is one. */
 function helpFor(args: string[]): string {
-  const words = args.filter((a) => !a.startsWith('-'));
-  if (words[0] === 'local') return `kms-demo local ${words[1] ?? ''} --help`.replace('  ', ' ');
-  return words[0] && COMMANDS.includes(words[0])
-    ? `kms-demo ${words[0]} --help`
-    : 'kms-demo --help';
+  const [first, second] = args.filter((a) => !a.startsWith('-'));
+  if (first === 'local') {
+    return second && LOCAL_COMMANDS.includes(second)
+      ? `kms-demo local ${second} --help`
+      : 'kms-demo local --help';
+  }
+  return first && COMMANDS.includes(first) ? `kms-demo ${first} --help` : 'kms-demo --help';
 }
 
 async function main(args: string[]): Promise<void> {

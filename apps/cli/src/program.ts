@@ -46,6 +46,10 @@ export function createProgram(args: string[]): Argv<GlobalOptions> {
     .wrap(Math.min(100, process.stdout.columns || 100))
     .showHelpOnFail(false)
     .fail((message, error) => {
-      throw error ?? new ParseError(message);
+      if (error) throw error;
+      // yargs reports a mistyped command only as its suggestion.
+      throw new ParseError(
+        message.replace(/^Did you mean (.+)\?$/, 'unknown command; did you mean $1?'),
+      );
     });
 }

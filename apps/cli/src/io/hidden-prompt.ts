@@ -33,8 +33,9 @@ export async function readHidden(
   output: PromptOutput,
   prompt: string,
 ): Promise<Buffer> {
-  output.write(prompt);
+  // Echo goes off before the prompt shows, so nothing typed after seeing it is echoed.
   input.setRawMode?.(true);
+  output.write(prompt);
   input.resume();
   let buffer = Buffer.alloc(256);
   let length = 0;

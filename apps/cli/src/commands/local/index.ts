@@ -7,7 +7,7 @@ import { localStatusCommand } from './status.js';
 import { localStopCommand } from './stop.js';
 
 export const localCommand: CommandModule<GlobalOptions, GlobalOptions> = {
-  command: 'local <command>',
+  command: 'local',
   describe: 'Run and inspect the local KMS + DynamoDB emulator (state in KMS_DEMO_HOME)',
   builder: (y: Argv<GlobalOptions>) =>
     y

@@ -1,0 +1,109 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { bundleOptions } from '../../scripts/bundle-options.mjs';
+import { cliRoot, runCli } from './cli.js';
+
+// Only PATH: no HOME, no state dir, no AWS settings, no network needed.
+const bare = { PATH: '/usr/bin:/bin' };
+const run = (args: string[]) => runCli(args, { env: bare });
+
+const COMMANDS = [
+  ['encrypt'],
+  ['decrypt'],
+  ['list'],
+  ['show'],
+  ['delete'],
+  ['migrate'],
+  ['status'],
+  ['local'],
+  ['local', 'start'],
+  ['local', 'env'],
+  ['local', 'status'],
+  ['local', 'stop'],
+  ['local', 'reset'],
+];
+
+describe('--help and --version', () => {
+  it('--version prints the package version alone', async () => {
+    const pkg = JSON.parse(await readFile(join(cliRoot, 'package.json'), 'utf8'));
+    const r = await run(['--version']);
+    expect(r).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it('--help lists every command and the global options', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    for (const [command] of COMMANDS) expect(r.stdout).toContain(`kms-demo ${command}`);
+    for (const option of [
+      '--stack',
+      '--key',
+      '--table',
+      '--region',
+      '--endpoint',
+      '--local',
+      '--json',
+      '--verbose',
+    ]) {
+      expect(r.stdout).toContain(option);
+    }
+  });
+
+  it.each(COMMANDS)('%s %s --help shows examples', async (...command) => {
+    const r = await run([...command.filter(Boolean), '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stderr).toBe('');
+  });
+
+  it('start-up evaluates neither the AWS SDK, core, the emulator nor dynalite', async () => {
+    // esbuild evaluates a module at start-up exactly when the entry reaches it through
+    // static imports; everything behind `await import()` waits until a command runs.
+    const { metafile } = await build({ ...bundleOptions, write: false, logLevel: 'silent' });
+    const eager = staticClosure(metafile, 'src/main.ts');
+    const heavy = /@aws-sdk|@smithy|@aws-crypto|packages\/core|packages\/local-aws|dynalite/;
+    expect([...eager].filter((p) => heavy.test(p))).toEqual([]);
+    expect([...eager].some((p) => p.includes('yargs'))).toBe(true);
+    // The check can fail: the session module does reach the SDK statically.
+    expect([...staticClosure(metafile, 'src/session.ts')].some((p) => heavy.test(p))).toBe(true);
+  });
+});
+
+function staticClosure(metafile: Metafile, entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const edge of metafile.inputs[path]?.imports ?? []) {
+      if (edge.kind !== 'dynamic-import' && !edge.external) visit(edge.path);
+    }
+  };
+  visit(entry);
+  return seen;
+}
+
+describe('usage errors exit 2 with one line', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['no command', [], /name a command/],
+    ['an unknown command', ['frobnicate'], /Unknown argument: frobnicate/],
+    ['an unknown option', ['encrypt', '--frob'], /Unknown argument: frob.*kms-demo encrypt --help/],
+    ['a missing argument', ['decrypt'], /Not enough non-option arguments.*kms-demo decrypt --help/],
+    ['a bad choice', ['encrypt', '--scheme', 'rot13'], /Invalid values/],
+    ['conflicting options', ['status', '--local', '--stack', 'dev'], /mutually exclusive/],
+    ['migrate without a target', ['migrate'], /name one user id or pass --all/],
+    ['local without a subcommand', ['local'], /local/],
+    ['a bad port', ['local', 'start', '--port', '70000'], /--port must be a TCP port/],
+  ];
+  it.each(cases)('%s', async (_name, args, message) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^kms-demo: /);
+    expect(lines[0]).toMatch(message);
+  });
+});
