@@ -99,7 +99,11 @@ function runPulumi(pulumi: string, args: string[], cwd: string, env: NodeJS.Proc
       },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
-        const detail = firstLine(stderr) || firstLine(error.message);
+        const detail =
+          firstLine(stderr) ||
+          (error.killed
+            ? `no answer within ${PULUMI_TIMEOUT_MS / 1000}s`
+            : `exit code ${error.code}`);
         reject(
           configError(
             `'pulumi ${args.join(' ')}' failed in infra/: ${detail}; fix the stack, or pass --local for the embedded emulator`,

@@ -62,7 +62,8 @@ describe('--help and --version', () => {
   it('start-up evaluates neither the AWS SDK, core, the emulator nor dynalite', async () => {
     // esbuild evaluates a module at start-up exactly when the entry reaches it through
     // static imports; everything behind `await import()` waits until a command runs.
-    const { metafile } = await build({ ...bundleOptions, write: false, logLevel: 'silent' });
+    const result = await build({ ...bundleOptions, write: false, logLevel: 'silent' });
+    const metafile = result.metafile as Metafile;
     const eager = staticClosure(metafile, 'src/main.ts');
     const heavy = /@aws-sdk|@smithy|@aws-crypto|packages\/core|packages\/local-aws|dynalite/;
     expect([...eager].filter((p) => heavy.test(p))).toEqual([]);

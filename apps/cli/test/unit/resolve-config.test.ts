@@ -1,0 +1,173 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readProfileRegion } from '../../src/config/aws-shared-config.js';
+import { type ResolveDeps, resolveConfig } from '../../src/config/resolve-config.js';
+import { resolveStateDir } from '../../src/config/state-dir.js';
+import type { StackOutputs } from '../../src/config/types.js';
+
+const STACK: StackOutputs = {
+  stack: 'dev',
+  keyId: 'arn:aws:kms:eu-west-1:111122223333:key/abc',
+  tableName: 'stack-table',
+  region: 'eu-west-1',
+};
+
+/** Resolution inputs: what pulumi would answer, and which stacks were asked for. */
+function deps(stack?: StackOutputs, profileRegion?: string) {
+  const asked: Array<string | undefined> = [];
+  const d: ResolveDeps = {
+    readStack: async (name) => {
+      asked.push(name);
+      return stack ? { ...stack, stack: name ?? stack.stack } : undefined;
+    },
+    readProfileRegion: async () => profileRegion,
+  };
+  return { d, asked };
+}
+
+const HOME = { HOME: '/home/u' };
+
+describe('resolveConfig', () => {
+  it('is the embedded local default when nothing is configured', async () => {
+    const { d, asked } = deps();
+    const c = await resolveConfig({}, HOME, d);
+    expect(c).toMatchObject({
+      target: 'local',
+      key: { value: 'alias/demo-kms', source: 'default' },
+      table: { value: 'demo-kms', source: 'default' },
+    });
+    expect(asked).toEqual([undefined]);
+  });
+
+  it('takes the selected stack when one exists', async () => {
+    const { d } = deps(STACK);
+    const c = await resolveConfig({}, HOME, d);
+    expect(c).toMatchObject({
+      target: 'aws',
+      stack: 'dev',
+      key: { value: STACK.keyId, source: 'stack dev' },
+      table: { value: 'stack-table', source: 'stack dev' },
+      region: { value: 'eu-west-1', source: 'stack dev' },
+    });
+  });
+
+  it('lets flags beat env, and env beat the stack, value by value', async () => {
+    const { d } = deps(STACK);
+    const c = await resolveConfig(
+      { table: 'flag-table' },
+      { ...HOME, KMS_DEMO_TABLE: 'env-table', AWS_REGION: 'ap-south-1' },
+      d,
+    );
+    expect(c).toMatchObject({
+      target: 'aws',
+      key: { source: 'stack dev' },
+      table: { value: 'flag-table', source: 'flag --table' },
+      region: { value: 'ap-south-1', source: 'env AWS_REGION' },
+    });
+  });
+
+  it('does not ask pulumi when flags and env name both key and table', async () => {
+    const { d, asked } = deps(STACK);
+    const c = await resolveConfig({ key: 'alias/k' }, { ...HOME, KMS_DEMO_TABLE: 't' }, d);
+    expect(asked).toEqual([]);
+    expect(c).toMatchObject({
+      target: 'aws',
+      key: { source: 'flag --key' },
+      table: { source: 'env KMS_DEMO_TABLE' },
+    });
+  });
+
+  it('asks for the stack named by --stack or KMS_DEMO_STACK, even with key and table named', async () => {
+    const flag = deps(STACK);
+    await resolveConfig({ stack: 'prod', key: 'k', table: 't' }, HOME, flag.d);
+    expect(flag.asked).toEqual(['prod']);
+    const env = deps(STACK);
+    await resolveConfig({}, { ...HOME, KMS_DEMO_STACK: 'qa' }, env.d);
+    expect(env.asked).toEqual(['qa']);
+  });
+
+  it('uses the spec names at an endpoint named by AWS_ENDPOINT_URL', async () => {
+    const { d } = deps();
+    const c = await resolveConfig({}, { ...HOME, AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }, d);
+    expect(c).toMatchObject({
+      target: 'aws',
+      key: { value: 'alias/demo-kms', source: 'default' },
+      table: { value: 'demo-kms', source: 'default' },
+      endpoint: { value: 'http://127.0.0.1:4566', source: 'env AWS_ENDPOINT_URL' },
+      region: { value: 'us-east-1', source: 'default' },
+    });
+  });
+
+  it('uses AWS with the spec names when AWS credentials are configured (resources made by hand)', async () => {
+    const { d } = deps(undefined, 'eu-central-1');
+    const c = await resolveConfig({}, { ...HOME, AWS_PROFILE: 'work' }, d);
+    expect(c).toMatchObject({
+      target: 'aws',
+      key: { value: 'alias/demo-kms' },
+      profile: { value: 'work', source: 'env AWS_PROFILE' },
+      region: { value: 'eu-central-1', source: 'AWS config [work]' },
+    });
+  });
+
+  it('stays local when only AWS_REGION is set: a region is not a target', async () => {
+    const { d } = deps();
+    expect((await resolveConfig({}, { ...HOME, AWS_REGION: 'eu-west-1' }, d)).target).toBe('local');
+  });
+
+  it('--local wins over a stack and AWS settings, keeping named key and table', async () => {
+    const { d, asked } = deps(STACK);
+    const c = await resolveConfig(
+      { local: true },
+      { ...HOME, AWS_ENDPOINT_URL: 'http://x', AWS_PROFILE: 'p', KMS_DEMO_TABLE: 'mine' },
+      d,
+    );
+    expect(asked).toEqual([]);
+    expect(c).toMatchObject({
+      target: 'local',
+      table: { value: 'mine', source: 'env KMS_DEMO_TABLE' },
+    });
+  });
+
+  it('propagates a failing stack read (a configuration error)', async () => {
+    const d: ResolveDeps = {
+      readStack: async () => {
+        throw new Error('pulumi failed');
+      },
+      readProfileRegion: async () => undefined,
+    };
+    await expect(resolveConfig({}, HOME, d)).rejects.toThrow('pulumi failed');
+  });
+});
+
+describe('resolveStateDir', () => {
+  it('prefers KMS_DEMO_HOME, then XDG_STATE_HOME, then ~/.local/state', () => {
+    expect(resolveStateDir({ KMS_DEMO_HOME: '/s', XDG_STATE_HOME: '/x' })).toEqual({
+      value: '/s',
+      source: 'env KMS_DEMO_HOME',
+    });
+    expect(resolveStateDir({ XDG_STATE_HOME: '/x' })).toEqual({
+      value: '/x/kms-demo',
+      source: 'env XDG_STATE_HOME',
+    });
+    expect(resolveStateDir({}).value).toMatch(/\/\.local\/state\/kms-demo$/);
+  });
+});
+
+describe('readProfileRegion', () => {
+  it('reads [default] and [profile NAME] sections of AWS_CONFIG_FILE', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kms-demo-awsconfig-'));
+    const file = join(dir, 'config');
+    await writeFile(
+      file,
+      '[default]\nregion = us-west-2\n\n# comment\n[profile work]\noutput=json\nregion=eu-north-1\n',
+    );
+    expect(await readProfileRegion('default', { AWS_CONFIG_FILE: file })).toBe('us-west-2');
+    expect(await readProfileRegion('work', { AWS_CONFIG_FILE: file })).toBe('eu-north-1');
+    expect(await readProfileRegion('other', { AWS_CONFIG_FILE: file })).toBeUndefined();
+    expect(
+      await readProfileRegion('default', { AWS_CONFIG_FILE: join(dir, 'missing') }),
+    ).toBeUndefined();
+  });
+});
