@@ -3,6 +3,7 @@
 // stack once deployed): encrypt a sample password, show the stored item, decrypt it.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'kms-demo.js');
@@ -10,12 +11,22 @@ const SAMPLE = 'mySuperSecretPasswd';
 const colour = process.stdout.isTTY && !process.env.NO_COLOR;
 const bold = (s) => (colour ? `\u001b[1m${s}\u001b[22m` : s);
 
-/** Runs the CLI with `input` on stdin; its stderr (the story) goes straight to ours. */
+let announced = false;
+
+/**
+ * Runs the CLI with `input` on stdin. Its stderr (the story) is shown as it comes, except
+ * that the one-line notice about the local emulator is shown once, not at every step.
+ */
 function kmsDemo(args, input) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     const chunks = [];
     child.stdout.on('data', (c) => chunks.push(c));
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      const notice = line.includes('using the local emulator');
+      if (!notice || !announced) process.stderr.write(`${line}\n`);
+      announced ||= notice;
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       const stdout = Buffer.concat(chunks).toString('utf8');

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { Resolved } from '../config/types.js';
 import type { GlobalOptions } from '../global-options.js';
-import { displayPath, out, outJson } from '../io/output.js';
+import { displayPath, green, out, outJson, red } from '../io/output.js';
 import { formatTable } from '../io/table.js';
 
 const CHECK_TIMEOUT_MS = 5_000;
@@ -120,7 +120,7 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       out(`Target: ${target}`);
       for (const line of formatTable(
         ['SETTING', 'VALUE', 'FROM', 'CHECK'],
-        rows.map((r) => [r.setting, r.value, r.source, r.check ?? '']),
+        rows.map((r) => [r.setting, r.value, r.source, paint(r)]),
       )) {
         out(line);
       }
@@ -128,6 +128,13 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
     if (rows.some((r) => r.ok === false)) process.exitCode = 1;
   },
 };
+
+/** The check column, green or red on a terminal (last column: colour codes skew no padding). */
+function paint(r: Row): string {
+  if (r.check === undefined) return '';
+  if (r.ok === undefined) return r.check;
+  return r.ok ? green(r.check, process.stdout) : red(r.check, process.stdout);
+}
 
 async function check(
   probe: (signal: AbortSignal) => Promise<{ ok: boolean; text: string }>,

@@ -15,8 +15,6 @@ export function colourEnabled(stream: Stream, env: NodeJS.ProcessEnv = process.e
 const wrap = (open: number, close: number) => (text: string, stream: Stream) =>
   colourEnabled(stream) ? `\u001b[${open}m${text}\u001b[${close}m` : text;
 
-export const bold = wrap(1, 22);
-export const dim = wrap(2, 22);
 export const red = wrap(31, 39);
 export const green = wrap(32, 39);
 

@@ -15,7 +15,7 @@ afterAll(async () => {
   await sandbox?.dispose();
 });
 
-function onTerminal(answers: Array<[string, string]>, args: string[]) {
+function onTerminal(answers: Array<[string, string]>, args: string[], env: NodeJS.ProcessEnv = {}) {
   return new Promise<{ code: number | null; screen: string }>((resolve, reject) => {
     const child = spawn(
       'python3',
@@ -26,7 +26,7 @@ function onTerminal(answers: Array<[string, string]>, args: string[]) {
         bundle,
         ...args,
       ],
-      { env: sandbox.env() },
+      { env: sandbox.env(env) },
     );
     const out: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -85,5 +85,16 @@ describe.skipIf(!python)('the hidden prompt on a terminal', () => {
     const yes = await onTerminal([['[y/N] ', 'y\r']], ['delete', id]);
     expect(yes.code, yes.screen).toBe(0);
     expect((await sandbox.run(['decrypt', id])).code).toBe(1);
+  });
+
+  it('colours status checks on a terminal, and not with NO_COLOR', async () => {
+    expect((await sandbox.run(['list'])).code).toBe(0);
+    const coloured = await onTerminal([], ['status']);
+    expect(coloured.code, coloured.screen).toBe(0);
+    expect(coloured.screen).toContain('\u001b[32mreachable');
+    const plain = await onTerminal([], ['status'], { NO_COLOR: '1' });
+    expect(plain.code, plain.screen).toBe(0);
+    expect(plain.screen).toContain('reachable');
+    expect(plain.screen).not.toContain('\u001b[');
   });
 });
