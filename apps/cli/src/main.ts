@@ -1,5 +1,5 @@
 import { reportError } from './error-boundary.js';
-import { ParseError } from './errors.js';
+import { failedError, ParseError } from './errors.js';
 import { createProgram } from './program.js';
 
 // The AWS SDK warns on every run under Node 20 that future releases need Node 22. That
@@ -21,7 +21,22 @@ function helpFor(args: string[]): string {
   return first && COMMANDS.includes(first) ? `kms-demo ${first} --help` : 'kms-demo --help';
 }
 
+/**
+ * A reader that goes away (`kms-demo list | head -1`) ends the run quietly, as SIGPIPE
+ * would; any other failure to write the output is one line on stderr, not a crash.
+ */
+function guardStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.exitCode = reportError(
+      failedError(`cannot write the output (${error.code ?? error.message})`),
+    );
+    process.exit();
+  });
+}
+
 async function main(args: string[]): Promise<void> {
+  guardStdout();
   const verbose = args.includes('--verbose');
   try {
     await createProgram(args).parseAsync();

@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
+import { existsSync, openSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCleanStderr, type RunResult, Sandbox, storyLines } from './cli.js';
+import { bundle, expectCleanStderr, type RunResult, Sandbox, storyLines } from './cli.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -153,4 +155,25 @@ describe('list, show, delete, status', () => {
       ok: true,
     });
   });
+});
+
+describe('output failures', () => {
+  it.skipIf(!existsSync('/dev/full'))(
+    'reports a full disk on stdout in one line, exit 1',
+    async () => {
+      const id = await encrypt('to a full disk');
+      const full = openSync('/dev/full', 'w');
+      const child = spawn(process.execPath, [bundle, 'decrypt', id], {
+        env: sandbox.env(),
+        stdio: ['ignore', full, 'pipe'],
+      });
+      const err: Buffer[] = [];
+      child.stderr.on('data', (c: Buffer) => err.push(c));
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      const stderr = Buffer.concat(err).toString('utf8');
+      expect(code).toBe(1);
+      expect(stderr).toContain('kms-demo: cannot write the output (ENOSPC)');
+      expectCleanStderr(stderr);
+    },
+  );
 });

@@ -55,6 +55,7 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
           );
         },
       });
+      say('Local server stopped; its data stays in the state directory');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' || hasCode(error, 'EADDRINUSE')) {
         throw failedError(
