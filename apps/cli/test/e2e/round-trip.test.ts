@@ -168,7 +168,7 @@ describe('output failures', () => {
         stdio: ['ignore', full, 'pipe'],
       });
       const err: Buffer[] = [];
-      child.stderr.on('data', (c: Buffer) => err.push(c));
+      child.stderr?.on('data', (c: Buffer) => err.push(c));
       const code = await new Promise((resolve) => child.on('close', resolve));
       const stderr = Buffer.concat(err).toString('utf8');
       expect(code).toBe(1);
