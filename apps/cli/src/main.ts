@@ -1,5 +1,5 @@
 import { reportError } from './error-boundary.js';
-import { failedError, ParseError } from './errors.js';
+import { EXIT_USAGE, failedError, ParseError } from './errors.js';
 import { createProgram } from './program.js';
 
 // The AWS SDK warns on every run under Node 20 that future releases need Node 22. That
@@ -37,6 +37,12 @@ function guardStdout(): void {
 
 async function main(args: string[]): Promise<void> {
   guardStdout();
+  if (args.length === 0) {
+    // Nothing asked: the overview is more use than an error line (clig.dev).
+    createProgram(args).showHelp((text) => process.stderr.write(`${text}\n`));
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
   const verbose = args.includes('--verbose');
   try {
     await createProgram(args).parseAsync();

@@ -80,7 +80,7 @@ async function spawnServer(stateDir: string, log: string): Promise<{ done: boole
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', 'ignore', logFile.fd],
-    env: { ...process.env, KMS_DEMO_HOME: stateDir },
+    env: { ...serverEnv(), KMS_DEMO_HOME: stateDir },
   });
   await logFile.close();
   const state = { done: false };
@@ -92,4 +92,11 @@ async function spawnServer(stateDir: string, log: string): Promise<{ done: boole
   });
   child.unref();
   return state;
+}
+
+/** The server needs no AWS settings of the user's, and outlives the command: leave them out. */
+function serverEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')),
+  );
 }

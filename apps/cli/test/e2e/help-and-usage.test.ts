@@ -86,9 +86,18 @@ function staticClosure(metafile: Metafile, entry: string): Set<string> {
   return seen;
 }
 
+describe('usage errors exit 2', () => {
+  it('prints the overview on stderr when no command is given', async () => {
+    const r = await run([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Commands:');
+    expect(r.stderr).toContain('kms-demo encrypt');
+  });
+});
+
 describe('usage errors exit 2 with one line', () => {
   const cases: Array<[string, string[], RegExp]> = [
-    ['no command', [], /name a command/],
     ['an unknown command', ['frobnicate'], /Unknown argument: frobnicate/],
     ['an unknown option', ['encrypt', '--frob'], /Unknown argument: frob.*kms-demo encrypt --help/],
     ['a missing argument', ['decrypt'], /Not enough non-option arguments.*kms-demo decrypt --help/],
