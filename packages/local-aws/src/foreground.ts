@@ -5,6 +5,11 @@ import { removeServerInfo, writeServerInfo } from './state/discovery.js';
 export interface ForegroundOptions extends LocalAwsOptions {
   /** Called once the endpoint listens and is recorded; the CLI prints the endpoint here. */
   onReady?: (server: LocalAws) => void;
+  /**
+   * Recorded in server.json and returned by `findRunningServer` as `meta`, e.g. the id of
+   * the build that started the server, so a newer build can tell it is stale.
+   */
+  meta?: Record<string, string>;
 }
 
 /**
@@ -25,6 +30,7 @@ export async function runLocalAwsForeground(options: ForegroundOptions): Promise
       pid: process.pid,
       region: server.region,
       startedAt: new Date().toISOString(),
+      ...(options.meta ? { meta: { ...options.meta } } : {}),
     });
     options.onReady?.(server);
     await server.closed;

@@ -41,9 +41,11 @@ describe('runLocalAwsForeground in its own process, found through findRunningSer
   }
 
   it('records itself in server.json, serves requests, and stops cleanly on SIGTERM', async () => {
-    const { stateDir, child, exited, output } = await spawnForeground();
+    const meta = { build: 'abc123', startedBy: 'test' };
+    const { stateDir, child, exited, output } = await spawnForeground(['', JSON.stringify(meta)]);
     const running = await waitFor(() => findRunningServer(stateDir), child);
     expect(running.pid).toBe(child.pid);
+    expect(running.meta).toEqual(meta);
     expect(output().stdout.trim()).toBe(running.endpoint);
     expect((await stat(join(stateDir, 'server.json'))).mode & 0o777).toBe(0o600);
 
@@ -63,7 +65,8 @@ describe('runLocalAwsForeground in its own process, found through findRunningSer
 
   it('stops by itself after its idle timeout, removing server.json', async () => {
     const { stateDir, child, exited } = await spawnForeground(['500']);
-    await waitFor(() => findRunningServer(stateDir), child);
+    const running = await waitFor(() => findRunningServer(stateDir), child);
+    expect(running.meta).toBeUndefined();
     expect(await exited).toBe(0);
     await expect(access(join(stateDir, 'server.json'))).rejects.toThrow();
   });

@@ -10,6 +10,8 @@ export interface RunningServer {
   pid: number;
   region: string;
   startedAt: string;
+  /** What the starter chose to record, e.g. the build that started it; strings only. */
+  meta?: Record<string, string>;
 }
 
 const SERVER_FILE = 'server.json';
@@ -41,19 +43,30 @@ async function readServerInfo(stateDir: string): Promise<RunningServer | undefin
       string,
       unknown
     >;
-    const { endpoint, pid, region, startedAt } = parsed;
+    const { endpoint, pid, region, startedAt, meta } = parsed;
     if (
       typeof endpoint === 'string' &&
       typeof pid === 'number' &&
       typeof region === 'string' &&
       typeof startedAt === 'string'
     ) {
-      return { endpoint, pid, region, startedAt };
+      const info: RunningServer = { endpoint, pid, region, startedAt };
+      const strings = stringRecord(meta);
+      if (strings) info.meta = strings;
+      return info;
     }
   } catch {
     // Missing or unreadable means no server is recorded.
   }
   return undefined;
+}
+
+/** `value` if it is a plain object of strings (a record written by any version), else undefined. */
+function stringRecord(value: unknown): Record<string, string> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  if (!entries.every(([, v]) => typeof v === 'string')) return undefined;
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 /** The pid the endpoint reports on its liveness probe, or undefined if it does not answer. */
