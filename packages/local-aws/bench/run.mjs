@@ -65,6 +65,7 @@ async function startServer(auth) {
     operations,
     credentials: server.credentials,
     endpoint: server.endpoint,
+    region: server.region,
     async stop() {
       client.destroy();
       await server.close();
@@ -84,7 +85,7 @@ async function verifyCost(server) {
   });
   const signer = new SignatureV4({
     credentials: server.credentials,
-    region: 'us-east-1',
+    region: server.region,
     service: 'kms',
     sha256: Sha256,
   });
@@ -105,7 +106,7 @@ async function verifyCost(server) {
     Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), [String(v)]]),
   );
   const request = { method: 'POST', url: '/', headers, body: Buffer.from(body) };
-  const verifier = new SignatureVerifier(server.credentials);
+  const verifier = new SignatureVerifier(server.credentials, server.region);
   if ((await verifier.verify(request, 'kms')) !== undefined)
     throw new Error('bench request did not verify');
   const samples = [];

@@ -76,7 +76,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     const server = createAwsServer({
       kms,
       dynamo,
-      verifier: opts.auth ? new SignatureVerifier(credentials) : undefined,
+      verifier: opts.auth ? new SignatureVerifier(credentials, opts.region) : undefined,
       faults: new FaultInjector(opts.faults),
       onRequestStart: () => activity.start(),
       onRequestEnd: () => activity.end(),

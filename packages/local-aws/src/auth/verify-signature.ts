@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { type AwsErrorReply, authErrors } from '../http/aws-error.js';
 import type { LocalAwsCredentials } from '../state/credentials.js';
 import { type ParsedAuthorization, parseAuthorization } from './authorization-header.js';
+import { NodeSha256 } from './node-sha256.js';
 
 /** A request as it arrived on the wire, body fully read. */
 export interface ReceivedRequest {
@@ -22,18 +22,22 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
  * Checks a request's SigV4 signature against the endpoint's one set of credentials by
  * recomputing it with the SDK's own signer over the request as received: its method,
  * path, query, exactly the headers it says it signed, and the hash of its body, at its own
- * X-Amz-Date and credential scope. Returns the AWS error to send, or undefined if valid.
+ * X-Amz-Date and credential scope. The scope must name the endpoint's region, as AWS
+ * requires. Returns the AWS error to send, or undefined if valid.
  */
 export class SignatureVerifier {
   private readonly signer: SignatureV4;
 
-  constructor(private readonly credentials: LocalAwsCredentials) {
+  constructor(
+    private readonly credentials: LocalAwsCredentials,
+    private readonly region: string,
+  ) {
     // applyChecksum off: the signer must not add a body-hash header the client never signed.
     this.signer = new SignatureV4({
       credentials,
-      region: 'us-east-1',
+      region,
       service: 'kms',
-      sha256: Sha256,
+      sha256: NodeSha256,
       applyChecksum: false,
     });
   }
@@ -48,8 +52,10 @@ export class SignatureVerifier {
       single(request.headers['x-amz-date']),
     );
     if ('status' in parsed) return parsed;
-    const scopeError = checkScope(parsed, expectedService, now);
+    const scopeError = checkScope(parsed, this.region, expectedService, now);
     if (scopeError) return scopeError;
+    const targetError = checkTargetSigned(parsed, request);
+    if (targetError) return targetError;
     if (parsed.accessKeyId !== this.credentials.accessKeyId) {
       return authErrors.unrecognizedClient();
     }
@@ -105,6 +111,7 @@ export class SignatureVerifier {
 
 function checkScope(
   auth: ParsedAuthorization,
+  region: string,
   expectedService: string | undefined,
   now: Date,
 ): AwsErrorReply | undefined {
@@ -126,6 +133,11 @@ function checkScope(
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.scopeDate}' != '${auth.amzDate.slice(0, 8)}', from '${auth.amzDate}'.`,
     );
   }
+  if (auth.region !== region) {
+    return authErrors.invalidSignature(
+      `Credential should be scoped to a valid region, not '${auth.region}'.`,
+    );
+  }
   if (expectedService && auth.service !== expectedService) {
     return authErrors.invalidSignature(
       `Credential should be scoped to correct service: '${expectedService}'.`,
@@ -133,6 +145,23 @@ function checkScope(
   }
   if (!auth.signedHeaders.includes('host')) {
     return authErrors.invalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  return undefined;
+}
+
+/**
+ * The operation is chosen by X-Amz-Target, so it must be covered by the signature: else a
+ * captured request could be replayed as another operation on the same body. Every SDK and
+ * the AWS CLI sign it anyway.
+ */
+function checkTargetSigned(
+  auth: ParsedAuthorization,
+  request: ReceivedRequest,
+): AwsErrorReply | undefined {
+  if (request.headers['x-amz-target'] && !auth.signedHeaders.includes('x-amz-target')) {
+    return authErrors.invalidSignature(
+      "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
+    );
   }
   return undefined;
 }

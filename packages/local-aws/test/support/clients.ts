@@ -15,6 +15,8 @@ export interface ClientOptions {
   maxAttempts?: number;
   /** Override, e.g. wrong credentials for auth tests. */
   credentials?: LocalAwsCredentials;
+  /** Sign for this region instead of the endpoint's. */
+  region?: string;
 }
 
 /** An SDK v3 KMS client for the endpoint (the shared one when no target is given). */
@@ -32,7 +34,7 @@ function clientConfig(target: ClientTarget, options: ClientOptions) {
   const { accessKeyId, secretAccessKey } = options.credentials ?? target.credentials;
   return {
     endpoint: target.endpoint,
-    region: target.region,
+    region: options.region ?? target.region,
     credentials: { accessKeyId, secretAccessKey },
     maxAttempts: options.maxAttempts ?? 1,
   };

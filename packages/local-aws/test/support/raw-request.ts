@@ -67,6 +67,10 @@ export interface SignOptions {
   target: string;
   body: string;
   signingDate?: Date;
+  /** Path and query to sign, default `/`. */
+  path?: string;
+  /** Headers sent but left out of SignedHeaders. */
+  unsigned?: string[];
 }
 
 /**
@@ -85,14 +89,15 @@ export async function signedHeaders(
     sha256: Sha256,
     applyChecksum: options.contentSha256 ?? false,
   });
+  const target = new URL(options.path ?? '/', options.endpoint);
   const signed = await signer.sign(
     {
       method: 'POST',
       protocol: url.protocol,
       hostname: url.hostname,
       port: Number(url.port),
-      path: '/',
-      query: {},
+      path: target.pathname,
+      query: Object.fromEntries(target.searchParams),
       headers: {
         host: url.host,
         'content-type': `application/x-amz-json-${json}`,
@@ -100,7 +105,10 @@ export async function signedHeaders(
       },
       body: options.body,
     },
-    { signingDate: options.signingDate ?? new Date() },
+    {
+      signingDate: options.signingDate ?? new Date(),
+      unsignableHeaders: new Set(options.unsigned ?? []),
+    },
   );
   return signed.headers as Record<string, string>;
 }
