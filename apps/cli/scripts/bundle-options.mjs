@@ -10,6 +10,13 @@ export const outfile = join(cliRoot, 'dist', 'kms-demo.js');
 const pkg = JSON.parse(readFileSync(join(cliRoot, 'package.json'), 'utf8'));
 
 /**
+ * Stands in for the build id until build.mjs replaces it with a hash of the finished
+ * bundle: the id then changes exactly when the code does, and the same length keeps the
+ * bundle's layout unchanged.
+ */
+export const BUILD_ID_PLACEHOLDER = 'kms-demo-build-id-placeholder-00';
+
+/**
  * dynalite stays outside the bundle (its LevelDB binding is native and found relative to
  * its own package). A plain `external` would hoist `import 'dynalite'` to the top of the
  * bundle and load LevelDB on every run, `--help` included; this stand-in module instead
@@ -46,7 +53,10 @@ export const bundleOptions = {
   platform: 'node',
   target: 'node20',
   plugins: [lazyExternal(['dynalite'])],
-  define: { __KMS_DEMO_VERSION__: JSON.stringify(pkg.version) },
+  define: {
+    __KMS_DEMO_VERSION__: JSON.stringify(pkg.version),
+    __KMS_DEMO_BUILD_ID__: JSON.stringify(BUILD_ID_PLACEHOLDER),
+  },
   banner: {
     // Bundled CommonJS modules call require() for Node built-ins; ESM has none.
     js: [

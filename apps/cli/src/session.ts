@@ -6,13 +6,9 @@ import { resolveConfig } from './config/resolve-config.js';
 import type { ResolvedConfig } from './config/types.js';
 import type { GlobalOptions } from './global-options.js';
 import { displayPath, say } from './io/output.js';
-import { ensureLocalServer } from './local/ensure-local-server.js';
+import { ensureLocalServer, type LocalServer } from './local/ensure-local-server.js';
 
-export interface LocalConnection {
-  endpoint: string;
-  region: string;
-  pid: number;
-  started: boolean;
+export interface LocalConnection extends LocalServer {
   credentials: LocalAwsCredentials;
 }
 
@@ -84,9 +80,19 @@ export async function openSession(argv: GlobalOptions): Promise<Session> {
   if (config.target === 'local') {
     local = await connectLocal(config.stateDir.value);
     const why = argv.local ? '--local given' : 'no AWS stack or settings found';
+    const started = local.replacedPid
+      ? `, just started in place of a background server of another build (pid ${local.replacedPid})`
+      : local.started
+        ? ', just started'
+        : '';
     say(
-      `kms-demo: ${why}; using the local emulator at ${local.endpoint} (state in ${displayPath(config.stateDir.value)}${local.started ? ', just started' : ''})`,
+      `kms-demo: ${why}; using the local emulator at ${local.endpoint} (state in ${displayPath(config.stateDir.value)}${started})`,
     );
+    if (argv.verbose && local.origin !== 'current' && !local.started) {
+      say(
+        `kms-demo: note: that server (pid ${local.pid}) was not started by this build of kms-demo; restart it ('kms-demo local stop') to run this one`,
+      );
+    }
   }
   const clients = createClients(config, local);
   const store = createSecretStore({

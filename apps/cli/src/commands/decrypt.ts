@@ -16,6 +16,8 @@ export const decryptCommand: CommandModule<GlobalOptions, DecryptOptions> = {
       .example('PW=$($0 decrypt "$ID")', 'Capture the secret in a shell variable')
       .example('$0 decrypt 4f2a9c1e --json', 'Print { appuser, scheme, keyArn, secret }'),
   handler: async (argv) => {
+    const { checkUserId } = await import('../io/check-input.js');
+    await checkUserId(argv.user);
     const { openSession } = await import('../session.js');
     const session = await openSession(argv);
     let output: Buffer | undefined;

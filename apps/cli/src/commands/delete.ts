@@ -20,6 +20,8 @@ export const deleteCommand: CommandModule<GlobalOptions, DeleteOptions> = {
       .example('$0 delete 4f2a9c1e', 'Asks before deleting')
       .example('$0 delete 4f2a9c1e --yes', 'Deletes without asking (needed in scripts)'),
   handler: async (argv) => {
+    const { checkUserId } = await import('../io/check-input.js');
+    await checkUserId(argv.user);
     const { openSession } = await import('../session.js');
     const session = await openSession(argv);
     try {

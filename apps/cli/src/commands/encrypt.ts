@@ -31,12 +31,17 @@ export const encryptCommand: CommandModule<GlobalOptions, EncryptOptions> = {
       .example('ID=$(kms-demo encrypt < secret.txt)', 'Capture the new id in a shell variable')
       .example('$0 encrypt --json -u alice', 'Store as user alice and print JSON'),
   handler: async (argv) => {
-    const { openSession } = await import('../session.js');
+    const { checkSecretSize, checkUserId } = await import('../io/check-input.js');
     const { readSecret } = await import('../io/secret-input.js');
-    const session = await openSession(argv);
-    let secret: Buffer | undefined;
+    const { openSession } = await import('../session.js');
+    if (argv.user !== undefined) await checkUserId(argv.user);
+    // The secret is read and checked before anything is resolved or contacted: a bad one
+    // is a single usage line, and a good one is never kept waiting on the network.
+    const secret = await readSecret({ argvSecret: argv.secret });
+    let session: Awaited<ReturnType<typeof openSession>> | undefined;
     try {
-      secret = await readSecret({ argvSecret: argv.secret });
+      await checkSecretSize(secret, argv.scheme ?? 'envelope');
+      session = await openSession(argv);
       say('-->> Encrypting your very secret password');
       const info = await session.store.put(secret, {
         ...(argv.user !== undefined ? { appuser: argv.user } : {}),
@@ -50,8 +55,8 @@ export const encryptCommand: CommandModule<GlobalOptions, EncryptOptions> = {
       }
       say(`A new encrypted password for user: ${info.appuser} has been stored in table ${table}`);
     } finally {
-      secret?.fill(0);
-      session.close();
+      secret.fill(0);
+      session?.close();
     }
   },
 };

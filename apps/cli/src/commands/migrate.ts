@@ -28,6 +28,10 @@ export const migrateCommand: CommandModule<GlobalOptions, MigrateOptions> = {
     if ((argv.user === undefined) === !argv.all) {
       throw usageError("name one user id or pass --all (see 'kms-demo migrate --help')");
     }
+    if (argv.user !== undefined) {
+      const { checkUserId } = await import('../io/check-input.js');
+      await checkUserId(argv.user);
+    }
     const { openSession } = await import('../session.js');
     const session = await openSession(argv);
     const options = argv.toKey ? { toKeyId: argv.toKey } : {};

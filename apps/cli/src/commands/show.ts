@@ -15,6 +15,8 @@ export const showCommand: CommandModule<GlobalOptions, ShowOptions> = {
       .example('$0 show 4f2a9c1e', 'Ciphertext size and prefix, scheme, key, encryption context')
       .example('$0 show 4f2a9c1e --json', 'The same as JSON'),
   handler: async (argv) => {
+    const { checkUserId } = await import('../io/check-input.js');
+    await checkUserId(argv.user);
     const { openSession } = await import('../session.js');
     const session = await openSession(argv);
     try {

@@ -27,6 +27,7 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
     const { resolveConfig } = await import('../config/resolve-config.js');
     const { findRunningServer, loadOrCreateCredentials } = await import('@kms-demo/local-aws');
     const { createClients } = await import('../session.js');
+    const { serverOrigin } = await import('../local/server-meta.js');
     const config = await resolveConfig(argv);
     const row = (setting: string, r: Resolved): Row => ({
       setting,
@@ -43,12 +44,21 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       const stateDir = config.stateDir.value;
       const server = await findRunningServer(stateDir);
       if (server) {
-        local = { ...server, started: false, credentials: await loadOrCreateCredentials(stateDir) };
+        const origin = serverOrigin(server.meta);
+        local = {
+          ...server,
+          started: false,
+          origin,
+          credentials: await loadOrCreateCredentials(stateDir),
+        };
         rows.push({ setting: 'region', value: server.region, source: 'local server' });
         rows.push({
           setting: 'endpoint',
           value: server.endpoint,
           source: `local server (pid ${server.pid})`,
+          ...(origin === 'stale-background'
+            ? { check: 'another build; the next command replaces it' }
+            : {}),
         });
       } else {
         reachableTarget = false;

@@ -2,10 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findRunningServer } from '@kms-demo/local-aws';
+import { findRunningServer, type RunningServer } from '@kms-demo/local-aws';
 import { failedError } from '../errors.js';
 import { displayPath } from '../io/output.js';
+import { type ServerOrigin, serverOrigin } from './server-meta.js';
 import { tryAcquireStartLock } from './start-lock.js';
+import { stopServer } from './stop-server.js';
 
 /** An auto-started server stops itself after this long without requests. */
 export const AUTO_SERVER_IDLE_SECONDS = 600;
@@ -19,23 +21,36 @@ export interface LocalServer {
   pid: number;
   /** True when this invocation started it. */
   started: boolean;
+  /** How the server relates to this build (see server-meta.ts). */
+  origin: ServerOrigin;
+  /** The pid of a stale background server this invocation stopped to start this one. */
+  replacedPid?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A running server this build can use: anything but a background server of another build. */
+function usable(server: RunningServer | undefined): LocalServer | undefined {
+  if (!server) return undefined;
+  const origin = serverOrigin(server.meta);
+  return origin === 'stale-background' ? undefined : { ...server, started: false, origin };
+}
+
 /**
  * The local server for `stateDir`: the one already running (a `kms-demo local start`, or
- * one an earlier command started), or a new detached background server. Only one process
- * starts it (an exclusive lock file); the others wait for it, so concurrent invocations
- * never open the emulator's LevelDB twice.
+ * one an earlier command of this build started), or a new detached background server.
+ * Only one process starts it (an exclusive lock file); the others wait for it, so
+ * concurrent invocations never open the emulator's LevelDB twice. A background server of
+ * another build runs other code than this CLI: the lock holder stops it (it finishes
+ * the requests in flight and flushes its state) and starts a fresh one on the same data.
  */
 export async function ensureLocalServer(stateDir: string): Promise<LocalServer> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const deadline = Date.now() + START_TIMEOUT_MS;
   const log = join(stateDir, SERVER_LOG_FILE);
   while (Date.now() < deadline) {
-    const running = await findRunningServer(stateDir);
-    if (running) return { ...running, started: false };
+    const running = usable(await findRunningServer(stateDir));
+    if (running) return running;
     const release = await tryAcquireStartLock(stateDir);
     if (!release) {
       await sleep(POLL_MS);
@@ -43,16 +58,24 @@ export async function ensureLocalServer(stateDir: string): Promise<LocalServer> 
     }
     try {
       const again = await findRunningServer(stateDir);
-      if (again) return { ...again, started: false };
+      const use = usable(again);
+      if (use) return use;
+      const replaced = again ? await stopServer(stateDir, again.pid) : undefined;
+      const started = (up: RunningServer): LocalServer => ({
+        ...up,
+        started: true,
+        origin: 'current',
+        ...(replaced ? { replacedPid: replaced.pid } : {}),
+      });
       const exited = await spawnServer(stateDir, log);
       while (Date.now() < deadline) {
         const up = await findRunningServer(stateDir);
-        if (up) return { ...up, started: true };
+        if (up) return started(up);
         if (exited.done) break;
         await sleep(POLL_MS);
       }
       const up = await findRunningServer(stateDir);
-      if (up) return { ...up, started: true };
+      if (up) return started(up);
       throw failedError(
         `the local emulator did not start; see ${displayPath(log)}, or run 'kms-demo local start' to watch it`,
       );
@@ -76,6 +99,7 @@ async function spawnServer(stateDir: string, log: string): Promise<{ done: boole
     '0',
     '--idle-timeout',
     String(AUTO_SERVER_IDLE_SECONDS),
+    '--background',
   ];
   const child = spawn(process.execPath, args, {
     detached: true,

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -104,7 +106,7 @@ describe('usage errors exit 2 with one line', () => {
     ['a bad choice', ['encrypt', '--scheme', 'rot13'], /Invalid values/],
     ['conflicting options', ['status', '--local', '--stack', 'dev'], /mutually exclusive/],
     ['migrate without a target', ['migrate'], /name one user id or pass --all/],
-    ['local without a subcommand', ['local'], /local/],
+    ['local without a subcommand', ['local'], /name a local command: start, env, status/],
     ['a bad port', ['local', 'start', '--port', '70000'], /--port must be a TCP port/],
   ];
   it.each(cases)('%s', async (_name, args, message) => {
@@ -115,5 +117,40 @@ describe('usage errors exit 2 with one line', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^kms-demo: /);
     expect(lines[0]).toMatch(message);
+  });
+});
+
+describe('bad input is refused before anything is resolved or contacted', () => {
+  // A state dir that must not even be created: no config resolution, no local server.
+  const stateDir = join(tmpdir(), `kms-demo-untouched-${process.pid}`);
+  const cases: Array<[string, string[], string, RegExp]> = [
+    ['a malformed id to decrypt', ['decrypt', 'BAD ID!'], '', /user id 'BAD ID!' is not valid/],
+    ['an upper-case id to show', ['show', 'Alice'], '', /ids are lower case/],
+    ['a too short id to delete', ['delete', 'ab', '--yes'], '', /has 2 characters/],
+    ['a malformed id to migrate', ['migrate', 'a/b'], '', /is not valid/],
+    ['a malformed --user to encrypt', ['encrypt', '-u', 'x y'], 'pw', /is not valid/],
+    ['an empty secret on stdin', ['encrypt'], '', /no secret on stdin/],
+    ['an empty secret argument', ['encrypt', ''], '', /the secret argument is empty/],
+    [
+      'a secret too large for the direct scheme',
+      ['encrypt', '--scheme', 'direct'],
+      'x'.repeat(4097),
+      /4097 bytes; the direct scheme takes at most 4096/,
+    ],
+  ];
+  it.each(cases)('%s: one line, exit 2', async (_name, args, input, message) => {
+    const r = await runCli(args, {
+      env: { ...bare, HOME: stateDir, KMS_DEMO_HOME: stateDir },
+      input,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    // The argv secret warning is the one line allowed before the error.
+    const errors = lines.filter((l) => !l.startsWith('warning: a secret on the command line'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^kms-demo: /);
+    expect(errors[0]).toMatch(message);
+    expect(existsSync(stateDir)).toBe(false);
   });
 });

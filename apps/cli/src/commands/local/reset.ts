@@ -34,7 +34,7 @@ export const localResetCommand: CommandModule<GlobalOptions, ResetOptions> = {
       .example('$0 local reset --yes', 'Without asking (scripts)'),
   handler: async (argv) => {
     const { resolveStateDir } = await import('../../config/state-dir.js');
-    const { stopServer } = await import('./stop-server.js');
+    const { stopServer } = await import('../../local/stop-server.js');
     const stateDir = resolveStateDir().value;
     const present = await readdir(stateDir).catch(() => [] as string[]);
     const ours = STATE_ENTRIES.filter((e) => present.includes(e));

@@ -6,6 +6,7 @@ import { displayPath, out, say } from '../../io/output.js';
 interface StartOptions extends GlobalOptions {
   port: number;
   idleTimeout?: number;
+  background?: boolean;
 }
 
 export const DEFAULT_LOCAL_PORT = 4566;
@@ -24,6 +25,9 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
         type: 'number',
         describe: 'Stop after this many seconds without requests',
       })
+      // Set by the commands that start the server in the background: such a server is
+      // theirs to replace when a newer build finds it (ensure-local-server.ts).
+      .option('background', { type: 'boolean', hidden: true })
       .example('$0 local start', 'Serve on http://127.0.0.1:4566 until Ctrl-C')
       .example('$0 local start --port 0', 'Serve on any free port')
       .example('eval "$($0 local env)"', 'Then, in another shell: point the AWS CLI at it'),
@@ -35,6 +39,7 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
       throw usageError('--idle-timeout must be a positive number of seconds');
     }
     const { resolveStateDir } = await import('../../config/state-dir.js');
+    const { serverMeta } = await import('../../local/server-meta.js');
     const { findRunningServer, runLocalAwsForeground } = await import('@kms-demo/local-aws');
     const stateDir = resolveStateDir().value;
     const running = await findRunningServer(stateDir);
@@ -47,6 +52,7 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
       await runLocalAwsForeground({
         stateDir,
         port: argv.port,
+        meta: serverMeta({ autoStarted: argv.background === true }),
         ...(argv.idleTimeout ? { idleTimeoutMs: argv.idleTimeout * 1000 } : {}),
         onReady: (server) => {
           out(server.endpoint);

@@ -23,7 +23,13 @@ export const localStatusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       out('server:    not running (commands start one in the background when needed)');
       return;
     }
-    out(`server:    running, pid ${server.pid}, since ${server.startedAt}`);
+    const by =
+      server.meta?.autoStarted === 'true'
+        ? 'in the background by a command'
+        : server.meta?.buildId
+          ? "by 'kms-demo local start'"
+          : 'by another program';
+    out(`server:    running, pid ${server.pid}, since ${server.startedAt}, started ${by}`);
     out(`endpoint:  ${server.endpoint}`);
     out(`region:    ${server.region}`);
   },

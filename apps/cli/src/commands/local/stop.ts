@@ -9,7 +9,7 @@ export const localStopCommand: CommandModule<GlobalOptions, GlobalOptions> = {
     y.example('$0 local stop', 'Stop it; data stays (use "local reset" to erase it)'),
   handler: async (argv) => {
     const { resolveStateDir } = await import('../../config/state-dir.js');
-    const { stopServer } = await import('./stop-server.js');
+    const { stopServer } = await import('../../local/stop-server.js');
     const stateDir = resolveStateDir().value;
     const stopped = await stopServer(stateDir);
     if (argv.json) outJson({ stateDir, stopped: stopped !== undefined, ...(stopped ?? {}) });

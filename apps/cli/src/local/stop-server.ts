@@ -1,16 +1,20 @@
 import { findRunningServer, type RunningServer } from '@kms-demo/local-aws';
-import { failedError } from '../../errors.js';
-import { isAlive } from '../../local/start-lock.js';
+import { failedError } from '../errors.js';
+import { isAlive } from './start-lock.js';
 
 const STOP_TIMEOUT_MS = 10_000;
 
 /**
- * Stops the server recorded for `stateDir` with SIGTERM (it flushes its state and removes
- * its record) and waits for the process to end. Returns what was stopped, if anything.
+ * Stops the server recorded for `stateDir` with SIGTERM (it finishes the requests in
+ * flight, flushes its state and removes its record) and waits for the process to end.
+ * With `onlyPid`, stops it only if it is still that process. Returns what was stopped.
  */
-export async function stopServer(stateDir: string): Promise<RunningServer | undefined> {
+export async function stopServer(
+  stateDir: string,
+  onlyPid?: number,
+): Promise<RunningServer | undefined> {
   const server = await findRunningServer(stateDir);
-  if (!server) return undefined;
+  if (!server || (onlyPid !== undefined && server.pid !== onlyPid)) return undefined;
   try {
     process.kill(server.pid, 'SIGTERM');
   } catch (error) {

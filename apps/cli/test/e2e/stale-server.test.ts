@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundle, expectCleanStderr, Sandbox } from './cli.js';
+
+// Another build of the CLI: the real bundle with a different build id stamped in, next to
+// it so it finds the same dependencies. It starts servers exactly as that build would.
+const otherBundle = join(bundle, '..', `kms-demo-other-build-${process.pid}.js`);
+const OTHER_BUILD_HASH = 'feedfacefeedfacefeedfacefeedface';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  const text = await readFile(bundle, 'utf8');
+  await writeFile(otherBundle, text.replace(findBuildHash(text), OTHER_BUILD_HASH), {
+    mode: 0o755,
+  });
+  sandbox = await Sandbox.create();
+});
+afterAll(async () => {
+  await sandbox?.dispose();
+  await rm(otherBundle, { force: true });
+});
+
+/** The 32-hex-digit build hash scripts/build.mjs stamps into the bundle. */
+function findBuildHash(text: string): string {
+  const hashes = [...text.matchAll(/"([0-9a-f]{32})"/g)].map((m) => m[1] as string);
+  if (hashes.length !== 1) throw new Error(`expected one build hash, found ${hashes.length}`);
+  return hashes[0] as string;
+}
+
+function runOther(args: string[], input = '') {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [otherBundle, ...args], {
+      env: sandbox.env(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+const serverJson = async () =>
+  JSON.parse(await readFile(join(sandbox.stateDir, 'server.json'), 'utf8')) as {
+    pid: number;
+    meta?: Record<string, string>;
+  };
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('a background server of another build', () => {
+  it('is replaced under the start lock, once, by concurrent commands, and no data is lost', async () => {
+    const before = await runOther(['encrypt'], 'stored by the other build');
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stderr).toContain('just started');
+    const stale = await serverJson();
+    expect(stale.meta).toMatchObject({ autoStarted: 'true' });
+    expect(stale.meta?.buildId).toContain(OTHER_BUILD_HASH);
+
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        sandbox.run(['encrypt'], { input: `after replacement ${i}` }),
+      ),
+    );
+    for (const r of runs) {
+      expect(r.code, r.stderr).toBe(0);
+      expectCleanStderr(r.stderr);
+    }
+    const replacedBy = runs.filter((r) =>
+      r.stderr.includes(`in place of a background server of another build (pid ${stale.pid})`),
+    );
+    expect(replacedBy).toHaveLength(1);
+    expect(alive(stale.pid)).toBe(false);
+
+    const fresh = await serverJson();
+    expect(fresh.pid).not.toBe(stale.pid);
+    expect(fresh.meta).toMatchObject({ autoStarted: 'true' });
+    expect(fresh.meta?.buildId).not.toContain(OTHER_BUILD_HASH);
+
+    const dec = await sandbox.run(['decrypt', before.stdout.trim()]);
+    expect(dec.code, dec.stderr).toBe(0);
+    expect(dec.stdout).toBe('stored by the other build\n');
+    for (const [i, r] of runs.entries()) {
+      expect((await sandbox.run(['decrypt', r.stdout.trim()])).stdout).toBe(
+        `after replacement ${i}\n`,
+      );
+    }
+    // The current build's own background server is used as it is.
+    const again = await sandbox.run(['list']);
+    expect(again.stderr).not.toContain('just started');
+    expect((await serverJson()).pid).toBe(fresh.pid);
+  });
+
+  it("leaves a user's own `local start` of another build running, with a --verbose note", async () => {
+    expect((await sandbox.run(['local', 'stop'])).code).toBe(0);
+    const server = spawn(process.execPath, [otherBundle, 'local', 'start', '--port', '0'], {
+      env: sandbox.env(),
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      const endpoint = await new Promise<string>((resolve, reject) => {
+        server.stdout.once('data', (c: Buffer) => resolve(c.toString().trim()));
+        server.once('exit', (code) => reject(new Error(`local start exited with ${code}`)));
+      });
+      const quiet = await sandbox.run(['list']);
+      expect(quiet.code, quiet.stderr).toBe(0);
+      expect(quiet.stderr).toContain(`using the local emulator at ${endpoint} `);
+      expect(quiet.stderr).not.toContain('not started by this build');
+      const verbose = await sandbox.run(['list', '--verbose']);
+      expect(verbose.stderr).toContain(
+        `that server (pid ${server.pid}) was not started by this build`,
+      );
+      expect(alive(server.pid ?? -1)).toBe(true);
+      expect((await serverJson()).pid).toBe(server.pid);
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+    }
+  });
+});
