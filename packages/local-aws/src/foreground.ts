@@ -1,3 +1,4 @@
+import { describeInternalError } from './internal-error-line.js';
 import { type LocalAws, startLocalAws } from './local-aws.js';
 import type { LocalAwsOptions } from './options.js';
 import { removeServerInfo, writeServerInfo } from './state/discovery.js';
@@ -16,9 +17,14 @@ export interface ForegroundOptions extends LocalAwsOptions {
  * Runs the endpoint until SIGINT or SIGTERM (or its idle timeout): records endpoint and
  * pid in `<stateDir>/server.json` (0600) so other processes can find it, and on stop
  * closes it with state flushed and removes the record. Resolves once stopped.
+ * Internal errors are one line each on stderr (the CLI's server.log) unless the caller
+ * passes its own `onInternalError`.
  */
 export async function runLocalAwsForeground(options: ForegroundOptions): Promise<void> {
-  const server = await startLocalAws(options);
+  const server = await startLocalAws({
+    ...options,
+    onInternalError: options.onInternalError ?? logInternalError,
+  });
   const stop = () => {
     void server.close().catch(() => {});
   };
@@ -41,4 +47,8 @@ export async function runLocalAwsForeground(options: ForegroundOptions): Promise
     // A no-op when already closed; reports a failed close to the caller.
     await server.close();
   }
+}
+
+function logInternalError(error: unknown, operation: string): void {
+  process.stderr.write(`${describeInternalError(error, operation)}\n`);
 }

@@ -72,6 +72,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       );
     });
 
+    const reportInternal = options.onInternalError ?? (() => {});
     const activity = new ActivityTracker(opts.idleTimeoutMs);
     const server = createAwsServer({
       kms,
@@ -80,7 +81,12 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       faults: new FaultInjector(opts.faults),
       onRequestStart: () => activity.start(),
       onRequestEnd: () => activity.end(),
-      onInternalError: () => {},
+      onInternalError: (error, operation) => {
+        // A broken reporter must not turn a 500 into a crash.
+        try {
+          reportInternal(error, operation);
+        } catch {}
+      },
     });
     const endpoint = await listen(server, opts);
     teardown.push(() => stopServer(server, activity));
@@ -110,7 +116,12 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     };
     activity.onIdle(() => void close().catch(() => {}));
     // A dead table store leaves a half-working endpoint; closing it lets clients notice.
-    dynamo.onFailure(() => void close().catch(() => {}));
+    dynamo.onFailure((error) => {
+      try {
+        reportInternal(error, 'DynamoDB store');
+      } catch {}
+      void close().catch(() => {});
+    });
     return {
       endpoint,
       region: opts.region,

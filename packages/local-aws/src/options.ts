@@ -24,6 +24,12 @@ export interface LocalAwsOptions {
   bootstrap?: boolean;
   /** Close by itself after this long with no requests; off by default. */
   idleTimeoutMs?: number;
+  /**
+   * Told of every bug a client saw only as a generic 500 (`operation` = its X-Amz-Target),
+   * and of a DynamoDB store that failed for good (`operation` = 'DynamoDB store'). The
+   * error may name files but never holds request bodies. Default: ignored.
+   */
+  onInternalError?: (error: unknown, operation: string) => void;
 }
 
 export interface ResolvedOptions {

@@ -24,8 +24,11 @@ export interface AwsServerDeps {
   /** Called when a request starts and when it ends, for idle tracking and draining. */
   onRequestStart(): void;
   onRequestEnd(): void;
-  /** A bug surfaced as a 500; the client only ever sees a generic message. */
-  onInternalError(error: unknown): void;
+  /**
+   * A bug surfaced as a 500; the client only ever sees a generic message. `operation` is
+   * the request's X-Amz-Target as sent (possibly empty).
+   */
+  onInternalError(error: unknown, operation: string): void;
 }
 
 /**
@@ -37,7 +40,7 @@ export function createAwsServer(deps: AwsServerDeps): Server {
     deps.onRequestStart();
     res.once('close', () => deps.onRequestEnd());
     handle(deps, req, res).catch((error: unknown) => {
-      deps.onInternalError(error);
+      deps.onInternalError(error, header(req, 'x-amz-target') ?? '');
       if (!res.headersSent) sendError(res, undefined, protocolErrors.internal(undefined));
       else res.destroy();
     });
@@ -107,7 +110,7 @@ async function handleKms(
         message: error.message,
       });
     }
-    deps.onInternalError(error);
+    deps.onInternalError(error, `TrentService.${operation}`);
     return sendError(res, 'kms', protocolErrors.internal('kms'));
   }
   sendJson(res, 200, CONTENT_TYPES.kms, output ?? {});

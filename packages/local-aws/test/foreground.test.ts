@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { access, stat, writeFile } from 'node:fs/promises';
+import { access, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GenerateRandomCommand } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, GenerateRandomCommand } from '@aws-sdk/client-kms';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findRunningServer, loadOrCreateCredentials, startLocalAws } from '../src/index.js';
 import { ensureBuilt } from './support/built-package.js';
@@ -61,6 +61,29 @@ describe('runLocalAwsForeground in its own process, found through findRunningSer
     // State flushed and the lock released: the state dir is usable right away.
     const next = await startLocalAws({ stateDir });
     await next.close();
+  });
+
+  it('logs one line per internal error to stderr, without the request body', async () => {
+    const { stateDir, child, output } = await spawnForeground();
+    const running = await waitFor(() => findRunningServer(stateDir), child);
+    // The KMS state dir replaced by a file: the next change cannot be saved.
+    await rm(join(stateDir, 'kms'), { recursive: true });
+    await writeFile(join(stateDir, 'kms'), '');
+    const credentials = await loadOrCreateCredentials(stateDir);
+    const kms = kmsClient({ endpoint: running.endpoint, region: running.region, credentials });
+    await expect(
+      kms.send(new CreateKeyCommand({ Description: 'marker-from-the-request-body' })),
+    ).rejects.toMatchObject({ name: 'KMSInternalException', $metadata: { httpStatusCode: 500 } });
+    const deadline = Date.now() + 5000;
+    while (!output().stderr.includes('\n') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const lines = output().stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^\d{4}-\d\d-\d\dT[\d:.]+Z internal error in TrentService\.CreateKey: Error \[E[A-Z]+\]: /,
+    );
+    expect(output().stderr).not.toContain('marker-from-the-request-body');
   });
 
   it('stops by itself after its idle timeout, removing server.json', async () => {

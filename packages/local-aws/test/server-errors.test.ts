@@ -12,7 +12,7 @@ import { rawRequest } from './support/raw-request.js';
  * narrow interface, so a plain object stands in for it. Everything else is real.
  */
 describe('server error mapping', () => {
-  const internalErrors: unknown[] = [];
+  const internalErrors: { error: unknown; operation: string }[] = [];
   const notFound = new KmsError('NotFoundException', 'Key is not found.');
   const kms: KmsService = {
     async handle(operation) {
@@ -37,7 +37,7 @@ describe('server error mapping', () => {
       faults: new FaultInjector({}),
       onRequestStart: () => {},
       onRequestEnd: () => {},
-      onInternalError: (error) => internalErrors.push(error),
+      onInternalError: (error, operation) => internalErrors.push({ error, operation }),
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -67,6 +67,8 @@ describe('server error mapping', () => {
     expect(res.json?.__type).toBe('KMSInternalException');
     expect(res.text).not.toMatch(/secret-path|bug|\bat\s/);
     expect(internalErrors).toHaveLength(1);
+    expect(internalErrors[0]?.operation).toBe('TrentService.Encrypt');
+    expect(String(internalErrors[0]?.error)).toContain('bug at');
   });
 
   it('answers a DynamoDB store failure with a generic 500', async () => {
@@ -79,6 +81,8 @@ describe('server error mapping', () => {
     });
     expect(res.status).toBe(500);
     expect(res.text).not.toContain('store down');
+    expect(internalErrors.at(-1)?.operation).toBe('DynamoDB_20120810.ListTables');
+    expect(String(internalErrors.at(-1)?.error)).toContain('store down');
   });
 
   it('answers a body that is not JSON with SerializationException', async () => {
