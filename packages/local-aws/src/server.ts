@@ -10,7 +10,12 @@ import {
   type ServiceName,
   wireType,
 } from './http/aws-error.js';
-import { BodyTooLargeError, MAX_REQUEST_BYTES, readBody } from './http/read-body.js';
+import {
+  BodyTooLargeError,
+  ClientAbortedError,
+  MAX_REQUEST_BYTES,
+  readBody,
+} from './http/read-body.js';
 import { parseTarget, SIGNING_NAMES } from './http/target.js';
 import { KmsError } from './kms/errors.js';
 import type { KmsService } from './kms/service.js';
@@ -57,6 +62,8 @@ async function handle(deps: AwsServerDeps, req: IncomingMessage, res: ServerResp
   try {
     body = await readBody(req);
   } catch (error) {
+    // Not a bug, and nobody is left to answer: no 500, no internal-error report.
+    if (error instanceof ClientAbortedError) return void res.destroy();
     if (!(error instanceof BodyTooLargeError)) throw error;
     res.shouldKeepAlive = false;
     return sendError(res, target.service, protocolErrors.tooLarge(MAX_REQUEST_BYTES));

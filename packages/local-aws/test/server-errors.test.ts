@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultInjector } from '../src/faults.js';
 import { KmsError } from '../src/kms/errors.js';
@@ -83,6 +83,22 @@ describe('server error mapping', () => {
     expect(res.text).not.toContain('store down');
     expect(internalErrors.at(-1)?.operation).toBe('DynamoDB_20120810.ListTables');
     expect(String(internalErrors.at(-1)?.error)).toContain('store down');
+  });
+
+  it('does not report a client that hangs up mid-body as an internal error', async () => {
+    const before = internalErrors.length;
+    const { port } = new URL(endpoint);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      'POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: TrentService.Encrypt\r\nContent-Length: 100\r\n\r\n{"a":',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(internalErrors.slice(before)).toEqual([]);
+    // The server still answers afterwards.
+    expect((await kmsCall('DescribeKey')).status).toBe(notFound.status);
   });
 
   it('answers a body that is not JSON with SerializationException', async () => {

@@ -5,6 +5,9 @@ export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 export class BodyTooLargeError extends Error {}
 
+/** The client closed the connection before sending its whole body: nothing to answer. */
+export class ClientAbortedError extends Error {}
+
 /**
  * Reads the whole body; Node has already undone chunked transfer encoding and answered
  * `Expect: 100-continue`. Stops at the size cap rather than buffering without bound.
@@ -27,6 +30,8 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promi
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', (error) =>
+      reject(new ClientAbortedError('The client closed the request early.', { cause: error })),
+    );
   });
 }
