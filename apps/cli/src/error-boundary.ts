@@ -1,4 +1,5 @@
 import { CliError, EXIT_FAILED, EXIT_USAGE } from './errors.js';
+import { redact } from './io/redact.js';
 
 /** Core error codes that mean the input was wrong rather than the operation failing. */
 const USAGE_CODES = new Set(['INVALID_ID', 'INVALID_SECRET', 'TOO_LARGE', 'NON_LOOPBACK_HOST']);
@@ -47,12 +48,16 @@ export function messageFor(error: unknown): string {
   return `unexpected error: ${describe(error)}`;
 }
 
-/** Prints the error (one line, or the cause chain with --verbose) and returns the exit code. */
+/**
+ * Prints the error (one line, or the cause chain with --verbose) and returns the exit code.
+ * Every line is redacted: endpoints quote requests back, and those carry credentials.
+ */
 export function reportError(
   error: unknown,
   o: { verbose?: boolean; write?: (line: string) => void } = {},
 ): number {
-  const write = o.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const print = o.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const write = (line: string) => print(redact(line));
   write(`kms-demo: ${messageFor(error)}`);
   if (o.verbose) {
     const seen = new Set<unknown>([error]);
@@ -63,8 +68,11 @@ export function reportError(
       cause = (cause as ErrorLike).cause;
     }
     const known = error instanceof CliError || (error as ErrorLike)?.name === 'KmsDemoError';
+    // Only the frames, for a bug report: the message above it was printed already.
     const stack = (error as ErrorLike | undefined)?.stack;
-    if (!known && typeof stack === 'string') write(stack);
+    if (!known && typeof stack === 'string') {
+      for (const frame of stack.split('\n').filter((l) => /^\s+at /.test(l))) write(frame);
+    }
   }
   return exitCodeFor(error);
 }

@@ -1,5 +1,6 @@
 import { reportError } from './error-boundary.js';
 import { EXIT_USAGE, failedError, ParseError } from './errors.js';
+import { addSensitiveFromEnv } from './io/redact.js';
 import { createProgram } from './program.js';
 
 // The AWS SDK warns on every run under Node 20 that future releases need Node 22. That
@@ -37,6 +38,7 @@ function guardStdout(): void {
 
 async function main(args: string[]): Promise<void> {
   guardStdout();
+  addSensitiveFromEnv();
   if (args.length === 0) {
     // Nothing asked: the overview is more use than an error line (clig.dev).
     createProgram(args).showHelp((text) => process.stderr.write(`${text}\n`));

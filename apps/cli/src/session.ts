@@ -6,6 +6,7 @@ import { resolveConfig } from './config/resolve-config.js';
 import type { ResolvedConfig } from './config/types.js';
 import type { GlobalOptions } from './global-options.js';
 import { displayPath, say } from './io/output.js';
+import { addSensitive } from './io/redact.js';
 import { ensureLocalServer, type LocalServer } from './local/ensure-local-server.js';
 
 export interface LocalConnection extends LocalServer {
@@ -67,7 +68,9 @@ export function createClients(
 /** The emulator serving `stateDir`, started in the background when none runs. */
 export async function connectLocal(stateDir: string): Promise<LocalConnection> {
   const server = await ensureLocalServer(stateDir);
-  return { ...server, credentials: await loadOrCreateCredentials(stateDir) };
+  const credentials = await loadOrCreateCredentials(stateDir);
+  addSensitive(credentials.secretAccessKey);
+  return { ...server, credentials };
 }
 
 /**

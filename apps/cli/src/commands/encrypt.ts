@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { failedError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
 import { out, outJson, say } from '../io/output.js';
 
@@ -54,6 +55,15 @@ export const encryptCommand: CommandModule<GlobalOptions, EncryptOptions> = {
         out(info.appuser);
       }
       say(`A new encrypted password for user: ${info.appuser} has been stored in table ${table}`);
+    } catch (error) {
+      const { mentionsSecret } = await import('../io/redact.js');
+      if (mentionsSecret(error, secret)) {
+        // Some endpoint echoed the request; its text cannot be shown, nor its causes.
+        throw failedError(
+          "encrypting failed, and the error quoted the secret back, so its text is withheld; check the key and endpoint with 'kms-demo status'",
+        );
+      }
+      throw error;
     } finally {
       secret.fill(0);
       session?.close();

@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { Resolved } from '../config/types.js';
 import type { GlobalOptions } from '../global-options.js';
 import { displayPath, green, out, outJson, red } from '../io/output.js';
+import { addSensitive, redact } from '../io/redact.js';
 import { formatTable } from '../io/table.js';
 
 const CHECK_TIMEOUT_MS = 5_000;
@@ -45,12 +46,9 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       const server = await findRunningServer(stateDir);
       if (server) {
         const origin = serverOrigin(server.meta);
-        local = {
-          ...server,
-          started: false,
-          origin,
-          credentials: await loadOrCreateCredentials(stateDir),
-        };
+        const credentials = await loadOrCreateCredentials(stateDir);
+        addSensitive(credentials.secretAccessKey);
+        local = { ...server, started: false, origin, credentials };
         rows.push({ setting: 'region', value: server.region, source: 'local server' });
         rows.push({
           setting: 'endpoint',
@@ -157,7 +155,7 @@ async function check(
     const message = (e.message ?? String(error)).split('\n')[0];
     return {
       ok: false,
-      check: `unreachable: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${message}`,
+      check: redact(`unreachable: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${message}`),
     };
   }
 }

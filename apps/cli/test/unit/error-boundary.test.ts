@@ -1,17 +1,7 @@
+import { KmsDemoError } from '@kms-demo/core';
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor, reportError } from '../../src/error-boundary.js';
 import { configError, failedError, ParseError } from '../../src/errors.js';
-
-class KmsDemoError extends Error {
-  override name = 'KmsDemoError';
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
 
 function report(error: unknown, verbose = false) {
   const lines: string[] = [];
@@ -62,5 +52,13 @@ describe('the error boundary', () => {
     expect(report(new TypeError('x is undefined')).lines).toEqual([
       'kms-demo: unexpected error: TypeError: x is undefined',
     ]);
+  });
+
+  it('adds only the stack frames of an unexpected error with --verbose, redacted', () => {
+    const bug = new TypeError('token=FwoGZXIvYXdzEXAMPLE1234 leaked');
+    const { lines } = report(bug, true);
+    expect(lines[0]).toBe('kms-demo: unexpected error: TypeError: token=[redacted] leaked');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines.slice(1)) expect(line).toMatch(/^\s+at /);
   });
 });
