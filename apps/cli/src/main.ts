@@ -11,6 +11,25 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const COMMANDS = ['encrypt', 'decrypt', 'list', 'ls', 'show', 'delete', 'rm', 'migrate', 'status'];
 const LOCAL_COMMANDS = ['start', 'env', 'status', 'stop', 'reset'];
 
+/** Commands whose one argument is a user id. */
+const USER_COMMANDS = new Set(['decrypt', 'show', 'delete', 'rm']);
+
+/**
+ * yargs' wording, in the user's terms: the command they mistyped, the argument they left
+ * out, and where the usage is.
+ */
+function explainParseError(message: string, args: string[]): string {
+  const [first] = args.filter((a) => !a.startsWith('-'));
+  const known = first !== undefined && (COMMANDS.includes(first) || first === 'local');
+  let text = message;
+  if (first !== undefined && !known && /^Unknown arguments?: /.test(message)) {
+    text = `unknown command '${first}'`;
+  } else if (/^Not enough non-option arguments/.test(message) && USER_COMMANDS.has(first ?? '')) {
+    text = `missing the user id: kms-demo ${first} <user>`;
+  }
+  return `${text} (see '${helpFor(args)}')`;
+}
+
 /** `kms-demo <command> --help` for the command the user typed, if it is one. */
 function helpFor(args: string[]): string {
   const [first, second] = args.filter((a) => !a.startsWith('-'));
@@ -50,9 +69,7 @@ async function main(args: string[]): Promise<void> {
     await createProgram(args).parseAsync();
   } catch (error) {
     const shown =
-      error instanceof ParseError
-        ? new ParseError(`${error.message}; see '${helpFor(args)}'`)
-        : error;
+      error instanceof ParseError ? new ParseError(explainParseError(error.message, args)) : error;
     process.exitCode = reportError(shown, { verbose });
   }
 }

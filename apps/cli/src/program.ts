@@ -12,6 +12,9 @@ import { type GlobalOptions, withGlobalOptions } from './global-options.js';
 import { VERSION } from './version.js';
 
 const EPILOGUE = [
+  "Start here: 'kms-demo encrypt' asks for a secret (hidden) and prints its new id;",
+  "'kms-demo decrypt <id>' prints the secret back. 'pnpm demo' walks through both.",
+  '',
   'With no configuration, secrets live in an embedded local emulator (state in',
   'KMS_DEMO_HOME, default ~/.local/state/kms-demo). After `cd infra && pulumi up` the same',
   'commands use the deployed key and table. `kms-demo status` shows what is used and why.',
@@ -34,7 +37,8 @@ export function createProgram(args: string[]): Argv<GlobalOptions> {
     .command(statusCommand)
     .command(localCommand)
     .demandCommand(1, 'name a command')
-    .example("printf 'mySuperSecretPasswd' | $0 encrypt", 'Encrypt from stdin; prints the new id')
+    .example('$0 encrypt', 'Prompt for a secret, store it encrypted, print its new id')
+    .example("printf 'mySuperSecretPasswd' | $0 encrypt", 'The same, the secret from stdin')
     .example('$0 decrypt <id>', 'Print the secret stored for <id>')
     .example('$0 status', 'Show which key, table and endpoint are used, and why')
     .epilogue(EPILOGUE)
@@ -49,7 +53,7 @@ export function createProgram(args: string[]): Argv<GlobalOptions> {
       if (error) throw error;
       // yargs reports a mistyped command only as its suggestion.
       throw new ParseError(
-        message.replace(/^Did you mean (.+)\?$/, 'unknown command; did you mean $1?'),
+        message.replace(/^Did you mean (.+)\?$/, "unknown command; did you mean '$1'?"),
       );
     });
 }

@@ -12,9 +12,9 @@ export const decryptCommand: CommandModule<GlobalOptions, DecryptOptions> = {
   builder: (y: Argv<GlobalOptions>) =>
     y
       .positional('user', { type: 'string', demandOption: true, describe: 'The user id' })
-      .example('$0 decrypt 4f2a9c1e', 'Print the secret followed by one newline')
+      .example('$0 decrypt k3v9x2m7qa', 'Print the secret followed by one newline')
       .example('PW=$($0 decrypt "$ID")', 'Capture the secret in a shell variable')
-      .example('$0 decrypt 4f2a9c1e --json', 'Print { appuser, scheme, keyArn, secret }'),
+      .example('$0 decrypt k3v9x2m7qa --json', 'Print { appuser, scheme, keyArn, secret }'),
   handler: async (argv) => {
     const { checkUserId } = await import('../io/check-input.js');
     await checkUserId(argv.user);

@@ -17,8 +17,8 @@ export const deleteCommand: CommandModule<GlobalOptions, DeleteOptions> = {
     y
       .positional('user', { type: 'string', demandOption: true, describe: 'The user id' })
       .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' })
-      .example('$0 delete 4f2a9c1e', 'Asks before deleting')
-      .example('$0 delete 4f2a9c1e --yes', 'Deletes without asking (needed in scripts)'),
+      .example('$0 delete k3v9x2m7qa', 'Asks before deleting')
+      .example('$0 delete k3v9x2m7qa --yes', 'Deletes without asking (needed in scripts)'),
   handler: async (argv) => {
     const { checkUserId } = await import('../io/check-input.js');
     await checkUserId(argv.user);

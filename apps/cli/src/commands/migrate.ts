@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { failedError, usageError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
-import { out, outJson, say } from '../io/output.js';
+import { outJson, say } from '../io/output.js';
 
 interface MigrateOptions extends GlobalOptions {
   user?: string;
@@ -19,7 +19,7 @@ export const migrateCommand: CommandModule<GlobalOptions, MigrateOptions> = {
       .option('all', { type: 'boolean', describe: 'Migrate every stored secret' })
       .option('to-key', {
         type: 'string',
-        describe: 'Re-encrypt under this KMS key (id, ARN or alias) instead of the current one',
+        describe: 'Re-encrypt under this KMS key (id, ARN or alias)',
       })
       .example('$0 migrate 12345', 'Upgrade one item written by the original demo')
       .example('$0 migrate --all', 'Upgrade every item; progress on stderr')
@@ -36,34 +36,45 @@ export const migrateCommand: CommandModule<GlobalOptions, MigrateOptions> = {
     const session = await openSession(argv);
     const options = argv.toKey ? { toKeyId: argv.toKey } : {};
     try {
+      const table = session.config.table.value;
       if (argv.user !== undefined) {
         const result = await session.store.migrate(argv.user, options);
         if (argv.json) outJson(result);
-        else out(describeResult(result));
+        say(describeResult(result));
         return;
       }
       const ids: string[] = [];
       for await (const item of session.store.list()) ids.push(item.appuser);
+      if (ids.length === 0) {
+        if (argv.json) outJson([]);
+        say(`No secrets stored in table ${table}; nothing to migrate`);
+        return;
+      }
+      // One line per item on stderr, on a terminal or not: a log that scrolls is also
+      // the record of what changed, and stays readable when redirected to a file.
+      say(`Migrating ${plural(ids.length, 'secret')} in table ${table}`);
       const results = [];
       let failed = 0;
       for (const [index, id] of ids.entries()) {
+        const step = `[${index + 1}/${ids.length}]`;
         try {
           const result = await session.store.migrate(id, options);
           results.push(result);
-          say(`[${index + 1}/${ids.length}] ${describeResult(result)}`);
+          say(`${step} ${describeResult(result)}`);
         } catch (error) {
           failed++;
-          const message = error instanceof Error ? error.message : String(error);
-          say(`[${index + 1}/${ids.length}] ${id}: failed: ${message}`);
+          const { messageFor } = await import('../error-boundary.js');
+          const { redact } = await import('../io/redact.js');
+          say(`${step} ${id}: failed: ${redact(messageFor(error))}`);
         }
       }
       if (argv.json) outJson(results);
       const changed = results.filter((r) => r.changed).length;
+      const current = results.length - changed;
       say(
-        `Migrated ${changed} of ${ids.length} secrets; ${ids.length - changed - failed} were current`,
+        `Migrated ${changed} of ${plural(ids.length, 'secret')}; ${current} already current${failed ? `, ${failed} failed` : ''}`,
       );
-      if (failed > 0)
-        throw failedError(`${failed} secret${failed === 1 ? '' : 's'} could not be migrated`);
+      if (failed > 0) throw failedError(`${plural(failed, 'secret')} could not be migrated`);
     } finally {
       session.close();
     }
@@ -81,3 +92,5 @@ function describeResult(r: {
     ? `${r.appuser}: ${r.from} -> ${r.to} (${r.keyArn})`
     : `${r.appuser}: already ${r.to} (${r.keyArn})`;
 }
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

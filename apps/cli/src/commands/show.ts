@@ -12,8 +12,8 @@ export const showCommand: CommandModule<GlobalOptions, ShowOptions> = {
   builder: (y: Argv<GlobalOptions>) =>
     y
       .positional('user', { type: 'string', demandOption: true, describe: 'The user id' })
-      .example('$0 show 4f2a9c1e', 'Ciphertext size and prefix, scheme, key, encryption context')
-      .example('$0 show 4f2a9c1e --json', 'The same as JSON'),
+      .example('$0 show k3v9x2m7qa', 'Ciphertext size and prefix, scheme, key, encryption context')
+      .example('$0 show k3v9x2m7qa --json', 'The same as JSON'),
   handler: async (argv) => {
     const { checkUserId } = await import('../io/check-input.js');
     await checkUserId(argv.user);

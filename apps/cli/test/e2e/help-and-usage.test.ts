@@ -35,10 +35,11 @@ describe('--help and --version', () => {
     expect(r).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
   });
 
-  it('--help lists every command and the global options', async () => {
+  it('--help lists every command and the global options, and says what to run first', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^Start here: 'kms-demo encrypt'/m);
     for (const [command] of COMMANDS) expect(r.stdout).toContain(`kms-demo ${command}`);
     for (const option of [
       '--stack',
@@ -100,9 +101,18 @@ describe('usage errors exit 2', () => {
 
 describe('usage errors exit 2 with one line', () => {
   const cases: Array<[string, string[], RegExp]> = [
-    ['an unknown command', ['frobnicate'], /Unknown argument: frobnicate/],
+    [
+      'an unknown command',
+      ['frobnicate'],
+      /unknown command 'frobnicate' \(see 'kms-demo --help'\)/,
+    ],
+    ['a mistyped command', ['encrpyt'], /unknown command; did you mean 'encrypt'\?/],
     ['an unknown option', ['encrypt', '--frob'], /Unknown argument: frob.*kms-demo encrypt --help/],
-    ['a missing argument', ['decrypt'], /Not enough non-option arguments.*kms-demo decrypt --help/],
+    [
+      'a missing argument',
+      ['decrypt'],
+      /missing the user id: kms-demo decrypt <user>.*decrypt --help/,
+    ],
     ['a bad choice', ['encrypt', '--scheme', 'rot13'], /Invalid values/],
     ['conflicting options', ['status', '--local', '--stack', 'dev'], /mutually exclusive/],
     ['migrate without a target', ['migrate'], /name one user id or pass --all/],

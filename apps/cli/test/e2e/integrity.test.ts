@@ -89,7 +89,8 @@ describe('tampering and the original format', () => {
 
     const migrated = await sandbox.run(['migrate', '12345']);
     expect(migrated.code, migrated.stderr).toBe(0);
-    expect(migrated.stdout).toMatch(/^12345: legacy -> envelope/);
+    expect(migrated.stdout).toBe('');
+    expect(migrated.stderr).toMatch(/^12345: legacy -> envelope/m);
 
     const after = await sandbox.run(['decrypt', '12345']);
     expect(after.stdout).toBe('legacy-pw\n');
@@ -100,6 +101,37 @@ describe('tampering and the original format', () => {
     expect(all.code, all.stderr).toBe(0);
     expect(all.stdout).toBe('');
     expect(all.stderr).toMatch(/^\[1\/\d+\] /m);
-    expect(all.stderr).toMatch(/Migrated 0 of \d+ secrets/);
+    expect(all.stderr).toMatch(/Migrated 0 of \d+ secrets; \d+ already current$/m);
+  });
+
+  it('migrate --all upgrades several items, one progress line each on stderr, JSON on stdout', async () => {
+    const ids = [];
+    for (const secret of ['direct-1', 'direct-2', 'direct-3']) {
+      const r = await sandbox.run(['encrypt', '--scheme', 'direct'], { input: secret });
+      expect(r.code, r.stderr).toBe(0);
+      ids.push(r.stdout.trim());
+    }
+    const listed = JSON.parse((await sandbox.run(['list', '--json'])).stdout) as unknown[];
+    const all = await sandbox.run(['migrate', '--all', '--json']);
+    expect(all.code, all.stderr).toBe(0);
+    expectCleanStderr(all.stderr);
+    const progress = all.stderr.split('\n').filter((l) => /^\[\d+\/\d+\] /.test(l));
+    expect(progress).toHaveLength(listed.length);
+    expect(progress.at(-1)).toMatch(new RegExp(`^\\[${listed.length}/${listed.length}\\] `));
+    expect(all.stderr).toContain(`Migrating ${listed.length} secrets in table demo-kms`);
+    expect(all.stderr).toMatch(new RegExp(`Migrated 3 of ${listed.length} secrets`));
+    const results = JSON.parse(all.stdout) as Array<{
+      appuser: string;
+      from: string;
+      changed: boolean;
+    }>;
+    for (const id of ids) {
+      expect(results.find((r) => r.appuser === id)).toMatchObject({
+        from: 'direct',
+        changed: true,
+      });
+      expect((await sandbox.run(['show', id])).stdout).toMatch(/^scheme:\s+envelope$/m);
+    }
+    expect((await sandbox.run(['decrypt', ids[1] as string])).stdout).toBe('direct-2\n');
   });
 });
