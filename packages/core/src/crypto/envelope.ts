@@ -6,6 +6,7 @@ import {
 } from '@aws-crypto/client-node';
 import { fromAwsError } from '../aws-errors.js';
 import { integrityError, KmsDemoError } from '../errors.js';
+import { printable } from '../printable.js';
 import { describeContextMismatch, sameContext } from './context.js';
 import type { EncryptionContext, KmsApi } from './kms-api.js';
 import { ENVELOPE_MAX_SECRET_BYTES } from './limits.js';
@@ -95,7 +96,7 @@ export async function envelopeDecrypt(
   if (header.keyArns.length !== 1 || header.keyArns[0] !== keyArn) {
     throw integrityError(
       appuser,
-      `its data key is wrapped by ${header.keyArns.join(', ') || 'no key'}, not by the configured key ${keyArn}`,
+      `its data key is wrapped by ${printable(header.keyArns.join(', ') || 'no key', 200)}, not by the configured key ${keyArn}`,
     );
   }
   if (!sameContext(header.encryptionContext, context)) {
@@ -112,10 +113,15 @@ export async function envelopeDecrypt(
     }
     throw integrityError(appuser, 'the Encryption SDK rejected the message', error);
   }
-  const authenticated = output.messageHeader.encryptionContext;
-  if (!sameContext(authenticated, context)) {
+  const { encryptionContext: authenticated, suiteId } = output.messageHeader;
+  if (suiteId !== ENVELOPE_SUITE || !sameContext(authenticated, context)) {
     output.plaintext.fill(0);
-    throw integrityError(appuser, describeContextMismatch(authenticated, context));
+    throw integrityError(
+      appuser,
+      suiteId !== ENVELOPE_SUITE
+        ? 'its authenticated header names another algorithm suite'
+        : describeContextMismatch(authenticated, context),
+    );
   }
   // A plain Uint8Array of its own, not the SDK's Buffer (which may share a pooled
   // ArrayBuffer); the SDK's copy is zeroed.

@@ -21,7 +21,7 @@ export async function seal(
 ): Promise<Uint8Array> {
   assertSecret(secret);
   assertSecretSize(secret, scheme);
-  const context = itemContext(binding.tableName, binding.appuser);
+  const context = itemContext(binding.tableName, binding.appuser, scheme);
   return scheme === 'envelope'
     ? envelopeEncrypt(kms, keyArn, secret, context)
     : directEncrypt(kms, keyArn, secret, context);
@@ -35,12 +35,14 @@ export async function open(
   ciphertext: Uint8Array,
   scheme: Scheme,
 ): Promise<Uint8Array> {
-  const context = itemContext(binding.tableName, binding.appuser);
+  const { tableName, appuser } = binding;
   switch (scheme) {
     case 'envelope':
-      return envelopeDecrypt(kms, keyArn, ciphertext, context, binding.appuser);
-    case 'direct':
-      return directDecrypt(kms, keyArn, ciphertext, context, binding.appuser);
+      return envelopeDecrypt(kms, keyArn, ciphertext, itemContext(tableName, appuser), appuser);
+    case 'direct': {
+      const context = itemContext(tableName, appuser, 'direct');
+      return directDecrypt(kms, keyArn, ciphertext, context, appuser);
+    }
     case 'legacy':
       return legacyDecrypt(kms, keyArn, ciphertext, binding.appuser);
   }

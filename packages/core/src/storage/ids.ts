@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { KmsDemoError } from '../errors.js';
+import { printable } from '../printable.js';
 
 /**
  * Item ids. Generated ids are 10 characters of Crockford's base32 alphabet in lower case
@@ -51,10 +52,4 @@ export function validateUserId(id: string): void {
       `The user id '${printable(id)}' is not valid${hint}: use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit.`,
     );
   }
-}
-
-/** Ids end up in error messages: keep control characters and very long input out. */
-function printable(id: string): string {
-  const cleaned = id.replace(/[^\x20-\x7e]/g, '?');
-  return cleaned.length > 70 ? `${cleaned.slice(0, 67)}...` : cleaned;
 }

@@ -61,3 +61,7 @@ export function fakeKms(overrides: Partial<KmsApi> = {}) {
   };
   return { kms, calls };
 }
+
+/** Terminal control characters (escapes, bells) that must never reach a printed message. */
+export const hasControlCharacters = (text: string): boolean =>
+  [...text].some((c) => (c.codePointAt(0) ?? 0) < 0x20 || c === '\u007f');

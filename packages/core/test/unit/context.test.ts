@@ -11,6 +11,14 @@ describe('itemContext', () => {
   });
 });
 
+describe('direct ciphertexts carry one more pair than envelope data keys', () => {
+  it('names the scheme, so KMS never opens one as the other', () => {
+    const direct = itemContext('demo-kms', 'alice', 'direct');
+    expect(direct).toEqual({ ...itemContext('demo-kms', 'alice'), scheme: 'direct' });
+    expect(sameContext(direct, itemContext('demo-kms', 'alice', 'envelope'))).toBe(false);
+  });
+});
+
 describe('sameContext requires exactly the same pairs', () => {
   const expected = itemContext('demo-kms', 'alice');
 

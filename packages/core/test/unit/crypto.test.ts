@@ -5,7 +5,7 @@ import { legacyDecrypt } from '../../src/crypto/legacy.js';
 import { readEnvelopeHeader } from '../../src/crypto/message-header.js';
 import { open, seal } from '../../src/crypto/schemes.js';
 import { itemContext } from '../../src/index.js';
-import { awsError, FAKE_KEY_ARN, fakeKms } from '../support/fake-kms.js';
+import { awsError, FAKE_KEY_ARN, fakeKms, hasControlCharacters } from '../support/fake-kms.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const contextA = itemContext('demo-kms', 'alice');
@@ -31,6 +31,17 @@ describe('envelope with a fake KMS', () => {
     );
     expect(error).toMatchObject({ code: 'INTEGRITY', message: /appuser='alice'/ });
     expect(calls).not.toContain('decrypt');
+  });
+
+  it('names a mismatching context without the control characters it may hold', async () => {
+    const { kms } = fakeKms();
+    const hostile = itemContext('demo-kms', 'x\u001b[31m\u0007');
+    const ciphertext = await envelopeEncrypt(kms, FAKE_KEY_ARN, utf8('x'), hostile);
+    const error = await envelopeDecrypt(kms, FAKE_KEY_ARN, ciphertext, contextB, 'bob').catch(
+      (e) => e,
+    );
+    expect(error).toMatchObject({ code: 'INTEGRITY', message: /appuser='x\?\[31m\?'/ });
+    expect(hasControlCharacters(error.message)).toBe(false);
   });
 
   it('refuses a message whose data key another key wraps', async () => {
