@@ -36,3 +36,4 @@ export {
   type StoredItemInfo,
   type WritableScheme,
 } from './storage/item.js';
+export type { ListedItem } from './storage/listing.js';

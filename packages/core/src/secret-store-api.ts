@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KmsApi } from './crypto/kms-api.js';
 import type { ItemDescription } from './describe.js';
 import type { Scheme, StoredItemInfo, WritableScheme } from './storage/item.js';
+import type { ListedItem } from './storage/listing.js';
 
 /**
  * The facade's contract: what the CLI and other callers code against. Every method
@@ -47,8 +48,11 @@ export interface SecretStore {
   /** Everything knowable without decrypting: no KMS call. */
   describe(appuser: string): Promise<ItemDescription>;
   delete(appuser: string): Promise<void>;
-  /** Scans without reading ciphertexts, `pageSize` items per request (default 100). */
-  list(options?: { pageSize?: number }): AsyncIterable<StoredItemInfo>;
+  /**
+   * Scans without reading ciphertexts, `pageSize` items per request (default 100). An item
+   * that cannot be read is listed with `unreadable` set; it never ends the listing.
+   */
+  list(options?: { pageSize?: number }): AsyncIterable<ListedItem>;
   /** Rewrites a legacy or direct item as envelope, or under `toKeyId`; optimistic concurrency. */
   migrate(appuser: string, options?: { toKeyId?: string }): Promise<MigrateResult>;
   /** The configured key's ARN (DescribeKey once, cached). */

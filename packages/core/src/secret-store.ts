@@ -1,12 +1,13 @@
 import { keyArnCache } from './crypto/key-arn.js';
 import { assertSecret, assertSecretSize } from './crypto/limits.js';
-import { readEnvelopeHeader } from './crypto/message-header.js';
 import { open, seal } from './crypto/schemes.js';
 import { describeItem } from './describe.js';
-import { isKmsDemoError, KmsDemoError } from './errors.js';
+import { integrityError, isKmsDemoError, KmsDemoError } from './errors.js';
+import { printable } from './printable.js';
 import type { SecretStore, SecretStoreOptions } from './secret-store-api.js';
 import { generateUserId, validateUserId } from './storage/ids.js';
 import { infoOf, nextRevision, type StoredItem } from './storage/item.js';
+import { toListedItem } from './storage/listing.js';
 import { notFound, SecretTable } from './storage/table.js';
 
 /** A generated id that collides is replaced by a fresh one this many times. */
@@ -33,7 +34,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     if (item.keyArn !== undefined && item.keyArn !== keyArn) {
       throw new KmsDemoError(
         'KEY_UNAVAILABLE',
-        `The item '${item.appuser}' is encrypted under KMS key ${item.keyArn}, but this store uses ${keyArn}; configure that key to read it.`,
+        `The item '${item.appuser}' is encrypted under KMS key ${printable(item.keyArn, 200)}, but this store uses ${keyArn}; configure that key to read it.`,
       );
     }
   }
@@ -92,7 +93,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
       if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
         throw new RangeError('list: pageSize must be an integer from 1 to 1000');
       }
-      for await (const item of table.scan(pageSize)) yield infoOf(item);
+      for await (const record of table.scan(pageSize)) yield toListedItem(record);
     },
 
     async migrate(appuser, { toKeyId } = {}) {
@@ -101,9 +102,14 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
       const targetArn = toKeyId === undefined ? sourceArn : await keyArnOf(toKeyId);
       const result = { appuser, from: item.scheme, to: 'envelope' as const, keyArn: targetArn };
       if (item.scheme === 'envelope' && item.keyArn === targetArn) {
-        const wrapping = readEnvelopeHeader(item.ciphertext)?.keyArns;
-        if (wrapping?.length === 1 && wrapping[0] === targetArn)
+        // Nothing to rewrite, but a message copied from another item is not "current".
+        const { wrappingKeyArns: wrapping, contextMatchesItem } = describeItem(item, tableName);
+        if (!contextMatchesItem) {
+          throw integrityError(appuser, 'its encryption context names another item or table');
+        }
+        if (wrapping?.length === 1 && wrapping[0] === targetArn) {
           return { ...result, changed: false };
+        }
       }
       assertReadableWith(item, sourceArn);
       const plaintext = await open(

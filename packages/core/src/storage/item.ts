@@ -1,4 +1,5 @@
 import { KmsDemoError } from '../errors.js';
+import { printable } from '../printable.js';
 import { PARTITION_KEY, SECRET_ATTRIBUTE } from '../spec.js';
 
 /** The stored item format; docs/FORMAT.md describes each version. */
@@ -51,8 +52,9 @@ export function toRecord(item: StoredItem): Record<string, unknown> {
 function malformed(appuser: string, reason: string): KmsDemoError {
   return new KmsDemoError(
     'INTEGRITY',
-    `The item '${appuser}' is not in a format this version understands (${reason}). ` +
-      'If a newer kms-demo wrote it, upgrade; otherwise it was altered: restore it from a backup.',
+    `The item '${printable(appuser)}' is not in a format this version understands (${printable(reason)}). ` +
+      'If a newer kms-demo wrote it, upgrade; otherwise it was altered: restore it from a backup, ' +
+      'or delete it and store the secret again.',
   );
 }
 

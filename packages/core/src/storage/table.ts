@@ -59,14 +59,21 @@ export class SecretTable {
     );
   }
 
-  /** Writes `item` only if the stored item is still exactly `previous`. */
+  /**
+   * Writes `item` only if the stored item is still exactly `previous`. The revision alone
+   * is not enough: an item deleted and put again under the same id starts over at
+   * revision 1, so the time of the last write is compared too.
+   */
   async overwrite(item: StoredItem, previous: StoredItem): Promise<void> {
     const condition: WriteCondition =
       previous.revision !== undefined
         ? {
-            ConditionExpression: '#r = :r',
-            ExpressionAttributeNames: { '#r': ATTRIBUTES.revision },
-            ExpressionAttributeValues: { ':r': previous.revision },
+            ConditionExpression: `#r = :r AND ${previous.updatedAt === undefined ? 'attribute_not_exists(#t)' : '#t = :t'}`,
+            ExpressionAttributeNames: { '#r': ATTRIBUTES.revision, '#t': ATTRIBUTES.updatedAt },
+            ExpressionAttributeValues: {
+              ':r': previous.revision,
+              ...(previous.updatedAt === undefined ? {} : { ':t': previous.updatedAt }),
+            },
           }
         : {
             // Legacy items carry no revision: compare the ciphertext itself (at most 6 KB).
@@ -99,8 +106,8 @@ export class SecretTable {
     }
   }
 
-  /** Pages through the table without reading ciphertexts (projection). */
-  async *scan(pageSize: number): AsyncIterable<StoredItem> {
+  /** Pages through the table without reading ciphertexts (projection); raw records. */
+  async *scan(pageSize: number): AsyncIterable<Record<string, unknown>> {
     const names = Object.fromEntries(
       Object.values(ATTRIBUTES)
         .filter((name) => name !== ATTRIBUTES.ciphertext)
@@ -119,7 +126,7 @@ export class SecretTable {
           }),
         ),
       );
-      for (const record of page.Items ?? []) yield fromRecord(record, false);
+      yield* page.Items ?? [];
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }

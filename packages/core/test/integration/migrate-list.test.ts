@@ -2,10 +2,10 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   KEY_ALIAS,
+  type ListedItem,
   PARTITION_KEY,
   SECRET_ATTRIBUTE,
   type SecretStore,
-  type StoredItemInfo,
   TABLE_NAME,
 } from '../../src/index.js';
 import { countingKms, type Emulator, startEmulator, text, utf8 } from '../support/emulator.js';
@@ -147,7 +147,7 @@ describe('list', () => {
       { step: 'initialize', name: 'countScans' },
     );
     const before = { decrypt: calls.decrypt, encrypt: calls.encrypt };
-    const items: StoredItemInfo[] = [];
+    const items: ListedItem[] = [];
     try {
       for await (const item of listed.list({ pageSize: 3 })) items.push(item);
     } finally {
@@ -167,7 +167,7 @@ describe('list', () => {
 
   it('reports legacy items as legacy', async () => {
     await putLegacy('11111', 'old');
-    const found: StoredItemInfo[] = [];
+    const found: ListedItem[] = [];
     for await (const item of store.list({ pageSize: 50 }))
       if (item.appuser === '11111') found.push(item);
     expect(found).toEqual([{ appuser: '11111', scheme: 'legacy', legacy: true }]);

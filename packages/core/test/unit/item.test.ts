@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromRecord, toRecord } from '../../src/storage/item.js';
+import { toListedItem } from '../../src/storage/listing.js';
+import { hasControlCharacters } from '../support/fake-kms.js';
 
 const arn = 'arn:aws:kms:us-east-1:111122223333:key/k';
 const blob = Uint8Array.of(1, 2, 3);
@@ -39,5 +41,40 @@ describe('stored item format', () => {
     ['a string ciphertext', { ...current, userpasswd: 'AQID' }],
   ])('refuses an item with %s as INTEGRITY', (_label, record) => {
     expect(() => fromRecord(record)).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
+  });
+});
+
+describe('listing rows', () => {
+  it('a readable item is listed as it is', () => {
+    expect(toListedItem(current)).toEqual({
+      appuser: 'alice',
+      scheme: 'envelope',
+      legacy: false,
+      keyArn: arn,
+      createdAt: current.createdAt,
+      updatedAt: current.updatedAt,
+    });
+  });
+
+  it('an item in an unknown format is scheme unknown, with the code get would throw', () => {
+    const row = toListedItem({ ...current, scheme: 'rot13' });
+    expect(row).toMatchObject({ appuser: 'alice', scheme: 'unknown', legacy: false });
+    expect(row.unreadable).toMatchObject({ code: 'INTEGRITY', reason: /scheme rot13/ });
+  });
+
+  it('an id that get would refuse is flagged INVALID_ID, its format still shown', () => {
+    const row = toListedItem({ appuser: 'Alice', userpasswd: blob });
+    expect(row).toMatchObject({ appuser: 'Alice', scheme: 'legacy', legacy: true });
+    expect(row.unreadable).toMatchObject({ code: 'INVALID_ID', reason: /lower case/ });
+  });
+
+  it('keeps terminal control characters from the table out of the reason', () => {
+    const row = toListedItem({
+      ...current,
+      appuser: 'x\u001b[2Jy',
+      scheme: '\u001b]0;pwned\u0007',
+    });
+    expect(hasControlCharacters(row.unreadable?.reason ?? '')).toBe(false);
+    expect(row.unreadable?.reason).toContain('x?[2Jy');
   });
 });
