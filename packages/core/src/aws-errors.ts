@@ -43,6 +43,19 @@ const CREDENTIAL_ERRORS = new Set([
   'MissingAuthenticationTokenException',
 ]);
 
+/** Node system errors (and the SDK's timeout) that mean the endpoint could not be reached. */
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'TimeoutError',
+]);
+
 function errorName(error: unknown): string {
   if (error instanceof Error) return error.name;
   return typeof error;
@@ -92,6 +105,13 @@ export function fromAwsError(error: unknown, scope: AwsErrorScope): KmsDemoError
       options,
     );
   }
+  if (scope.service === 'dynamodb' && name === 'AccessDeniedException') {
+    return new KmsDemoError(
+      'AWS_ERROR',
+      `DynamoDB refused access to ${what}; grant your principal dynamodb:GetItem, PutItem, DeleteItem and Scan on it (the stack's app policy does), or check the profile in use.`,
+      options,
+    );
+  }
   if (
     scope.service === 'dynamodb' &&
     name === 'ValidationException' &&
@@ -110,11 +130,11 @@ export function fromAwsError(error: unknown, scope: AwsErrorScope): KmsDemoError
       options,
     );
   }
-  const sysCode = errorCodeProp(error);
-  if (sysCode === 'ECONNREFUSED' || sysCode === 'ENOTFOUND' || sysCode === 'ECONNRESET') {
+  const network = [errorCodeProp(error), name].find((code) => code && NETWORK_ERRORS.has(code));
+  if (network) {
     return new KmsDemoError(
       'AWS_ERROR',
-      `Could not reach the AWS endpoint for ${what} (${sysCode}); check the endpoint URL and your network.`,
+      `Could not reach the AWS endpoint for ${what} (${network}); check the endpoint URL and your network${network === 'ECONNREFUSED' ? ', or start the local emulator if the endpoint is on this machine' : ''}.`,
       options,
     );
   }

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMS } from '@aws-sdk/client-kms';
+import { LoopbackAwareRetryStrategy } from './retry-strategy.js';
 import { DEFAULT_REGION } from './spec.js';
 
 /**
@@ -13,7 +14,10 @@ export interface AwsClientOptions {
   endpoint?: string;
   profile?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** Attempts per request, first one included; standard retry mode. Default 10. */
+  /**
+   * Attempts per request, first one included; standard retry mode. Default 10. A
+   * connection refused on a loopback address is not retried (see retry-strategy.ts).
+   */
   maxAttempts?: number;
 }
 
@@ -30,13 +34,16 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   // The SDK needs a region before its first call and reads AWS_REGION itself; the spec's
   // default only fills the gap so a fresh machine does not fail with "Region is missing".
   const region = options.region ?? process.env.AWS_REGION ?? DEFAULT_REGION;
-  const config = {
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  // Each client gets its own strategy: the standard mode's retry quota is per client.
+  const config = () => ({
     region,
     retryMode: 'standard',
-    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    maxAttempts,
+    retryStrategy: new LoopbackAwareRetryStrategy(maxAttempts),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
-  };
-  return { kms: new KMS(config), dynamodb: new DynamoDBClient(config), region };
+  });
+  return { kms: new KMS(config()), dynamodb: new DynamoDBClient(config()), region };
 }

@@ -19,7 +19,7 @@ describe('fromAwsError maps SDK errors to stable codes', () => {
     ['ThrottlingException', tableScope, 'THROTTLED', /retry/],
     ['ResourceNotFoundException', tableScope, 'TABLE_NOT_FOUND', /deploy the stack/],
     ['ConditionalCheckFailedException', tableScope, 'CONFLICT', /retry/],
-    ['AccessDeniedException', tableScope, 'AWS_ERROR', /permissions/],
+    ['AccessDeniedException', tableScope, 'AWS_ERROR', /grant .*dynamodb:GetItem/],
     ['UnrecognizedClientException', kmsScope, 'AWS_ERROR', /credentials/],
     ['CredentialsProviderError', tableScope, 'AWS_ERROR', /AWS_PROFILE/],
     ['InternalServerError', tableScope, 'AWS_ERROR', /InternalServerError/],
@@ -40,11 +40,19 @@ describe('fromAwsError maps SDK errors to stable codes', () => {
     expect(fromAwsError(cause, tableScope).code).toBe('TOO_LARGE');
   });
 
-  it('an unreachable endpoint says so', () => {
-    const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
-      code: 'ECONNREFUSED',
-    });
-    expect(fromAwsError(cause, kmsScope)).toMatchObject({ code: 'AWS_ERROR', message: /reach/ });
+  it.each([
+    ['ECONNREFUSED', /reach.*\(ECONNREFUSED\).*local emulator/],
+    ['ENOTFOUND', /reach.*\(ENOTFOUND\)/],
+    ['EAI_AGAIN', /reach.*\(EAI_AGAIN\)/],
+    ['ETIMEDOUT', /reach.*\(ETIMEDOUT\)/],
+    ['EHOSTUNREACH', /reach.*\(EHOSTUNREACH\)/],
+  ])('an unreachable endpoint (%s) says so', (code, message) => {
+    const cause = Object.assign(new Error(`connect ${code} 10.0.0.1:443`), { code });
+    expect(fromAwsError(cause, kmsScope)).toMatchObject({ code: 'AWS_ERROR', message });
+  });
+
+  it("the SDK's request timeout is an unreachable endpoint too", () => {
+    expect(fromAwsError(awsError('TimeoutError'), tableScope).message).toMatch(/reach/);
   });
 
   it('passes KmsDemoErrors through unchanged', () => {
