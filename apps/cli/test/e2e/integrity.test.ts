@@ -40,6 +40,9 @@ async function encrypt(secret: string): Promise<string> {
   return r.stdout.trim();
 }
 
+/** The item the first test tampers with; it stays, so migrate --all must report it. */
+let tampered = '';
+
 describe('tampering and the original format', () => {
   it("refuses a ciphertext copied from another user, and never prints that user's secret", async () => {
     const alice = await encrypt('secret-of-alice');
@@ -58,6 +61,7 @@ describe('tampering and the original format', () => {
       }),
     );
 
+    tampered = bob;
     const r = await sandbox.run(['decrypt', bob]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
@@ -97,11 +101,16 @@ describe('tampering and the original format', () => {
     expect(after.stderr).not.toContain('migrate');
     expect((await sandbox.run(['show', '12345'])).stdout).toMatch(/^scheme:\s+envelope$/m);
 
+    // Every other item is current; the tampered one is reported and makes the run fail.
     const all = await sandbox.run(['migrate', '--all']);
-    expect(all.code, all.stderr).toBe(0);
+    expect(all.code, all.stderr).toBe(1);
     expect(all.stdout).toBe('');
     expect(all.stderr).toMatch(/^\[1\/\d+\] /m);
-    expect(all.stderr).toMatch(/Migrated 0 of \d+ secrets; \d+ already current$/m);
+    expect(all.stderr).toMatch(
+      new RegExp(`^\\[\\d+/\\d+\\] ${tampered}: failed: .*failed verification`, 'm'),
+    );
+    expect(all.stderr).toMatch(/Migrated 0 of \d+ secrets; \d+ already current, 1 failed$/m);
+    expect(all.stderr).toMatch(/^kms-demo: 1 secret could not be migrated$/m);
   });
 
   it('migrate --all upgrades several items, one progress line each on stderr, JSON on stdout', async () => {
@@ -113,13 +122,13 @@ describe('tampering and the original format', () => {
     }
     const listed = JSON.parse((await sandbox.run(['list', '--json'])).stdout) as unknown[];
     const all = await sandbox.run(['migrate', '--all', '--json']);
-    expect(all.code, all.stderr).toBe(0);
+    expect(all.code, all.stderr).toBe(1);
     expectCleanStderr(all.stderr);
     const progress = all.stderr.split('\n').filter((l) => /^\[\d+\/\d+\] /.test(l));
     expect(progress).toHaveLength(listed.length);
     expect(progress.at(-1)).toMatch(new RegExp(`^\\[${listed.length}/${listed.length}\\] `));
     expect(all.stderr).toContain(`Migrating ${listed.length} secrets in table demo-kms`);
-    expect(all.stderr).toMatch(new RegExp(`Migrated 3 of ${listed.length} secrets`));
+    expect(all.stderr).toMatch(new RegExp(`Migrated 3 of ${listed.length} secrets; .*, 1 failed`));
     const results = JSON.parse(all.stdout) as Array<{
       appuser: string;
       from: string;
