@@ -1,16 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../state/state-dir.js';
 
 const DIRECTORY_MODE = 0o700;
 const FILE_MODE = 0o600;
 
 /**
  * One JSON document on disk, holding key material: directory 0700, file 0600. Each write
- * goes to a fresh temporary file that is synced and renamed over the old one, so a
- * crash leaves either the old or the new state, never a torn file. Writes are
- * serialized; a write requested while one is queued joins it, and the queued write
- * serializes the state only when it starts, so it carries every change made before it.
+ * is atomic and durable (see writeFileAtomic), so a crash or power loss leaves either the
+ * old or the new state, never a torn file. Writes are serialized; a write requested while
+ * one is queued joins it, and the queued write serializes the state only when it starts,
+ * so it carries every change made before it.
  */
 export class StateFile {
   readonly path: string;
@@ -61,19 +61,6 @@ export class StateFile {
 
   private async writeNow(text: string): Promise<void> {
     await this.ensureDirectory();
-    const temporary = `${this.path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      const handle = await open(temporary, 'wx', FILE_MODE);
-      try {
-        await handle.writeFile(text, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, this.path);
-    } catch (error) {
-      await unlink(temporary).catch(() => undefined);
-      throw error;
-    }
+    await writeFileAtomic(this.path, text);
   }
 }

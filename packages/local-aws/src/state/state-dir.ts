@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  type FileHandle,
+  link,
+  mkdir,
+  open,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LocalAwsError } from '../errors.js';
 
@@ -33,23 +43,44 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 /**
- * Writes a file with mode 0600 so that readers see either the old or the new content:
- * a temp file next to it, flushed, then renamed over it.
+ * Writes a file with mode 0600 so that readers see either the old or the new content, even
+ * after a crash or power loss: a temp file next to it, flushed, renamed over it, and then
+ * the directory flushed so that the rename itself is on disk. A failed write leaves no
+ * temp file behind.
  */
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
   const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  // 'wx': the temp name is fresh, so a failure to create it leaves nothing of ours to remove.
   const handle = await open(temp, 'wx', PRIVATE_FILE_MODE);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  }
+  await syncDirectory(dirname(path));
+}
+
+/**
+ * Flushes a directory's entries (a rename in it) to disk. Some platforms cannot open or
+ * fsync a directory (EISDIR, EINVAL); there the rename is as durable as the OS makes it.
+ */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EINVAL') throw error;
+  } finally {
+    await handle?.close();
   }
 }
 
