@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { stat, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { GenerateRandomCommand } from '@aws-sdk/client-kms';
@@ -12,6 +12,11 @@ import {
 } from '../src/index.js';
 import { kmsClient } from './support/clients.js';
 import { makeStateDir, removeStateDir, startTempServer } from './support/temp-server.js';
+
+const onLinux = process.platform === 'linux';
+if (!onLinux) {
+  console.warn('Skipping the reused-pid lock test: process start times are read on Linux only.');
+}
 
 describe('one server per state dir', () => {
   let stateDir: string;
@@ -44,6 +49,46 @@ describe('one server per state dir', () => {
     const server = await startLocalAws({ stateDir });
     await server.close();
   });
+
+  it('records its pid, and on Linux its start time, in the lock', async () => {
+    const server = await startLocalAws({ stateDir });
+    try {
+      const lock = await readFile(join(stateDir, 'server.lock'), 'utf8');
+      expect(lock).toMatch(
+        process.platform === 'linux' ? new RegExp(`^${process.pid}\\n\\d+\\n$`) : /^\d+\n/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('treats a plain-pid lock (older format) naming a live process as held', async () => {
+    await writeFile(join(stateDir, 'server.lock'), `${process.ppid}\n`, { mode: 0o600 });
+    try {
+      await expect(startLocalAws({ stateDir })).rejects.toMatchObject({
+        code: 'STATE_DIR_IN_USE',
+      });
+    } finally {
+      await rm(join(stateDir, 'server.lock'), { force: true });
+    }
+  });
+
+  it.skipIf(!onLinux)(
+    'takes over a lock whose pid now belongs to another process (start time differs)',
+    async () => {
+      // A crashed server's pid reused by an unrelated, live process.
+      const unrelated = spawn('sleep', ['60'], { stdio: 'ignore' });
+      try {
+        await writeFile(join(stateDir, 'server.lock'), `${unrelated.pid}\n1\n`, {
+          mode: 0o600,
+        });
+        const server = await startLocalAws({ stateDir });
+        await server.close();
+      } finally {
+        unrelated.kill();
+      }
+    },
+  );
 
   it('frees the state dir when start fails half-way (port in use)', async () => {
     const blocker = createServer();

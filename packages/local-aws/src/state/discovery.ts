@@ -1,8 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { isProcessAlive } from './process-identity.js';
 import { writeFileAtomic } from './state-dir.js';
-import { isProcessAlive } from './state-lock.js';
 
 /** What a running foreground endpoint records in `<stateDir>/server.json`. */
 export interface RunningServer {
