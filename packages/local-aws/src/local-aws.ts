@@ -79,8 +79,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       dynamo,
       verifier: opts.auth ? new SignatureVerifier(credentials, opts.region) : undefined,
       faults: new FaultInjector(opts.faults),
-      onRequestStart: () => activity.start(),
-      onRequestEnd: () => activity.end(),
+      onRequestStart: (kind) => activity.start(kind),
+      onRequestEnd: (kind) => activity.end(kind),
       onInternalError: (error, operation) => {
         // A broken reporter must not turn a 500 into a crash.
         try {

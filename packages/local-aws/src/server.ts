@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { RequestKind } from './activity-tracker.js';
 import type { ReceivedRequest, SignatureVerifier } from './auth/verify-signature.js';
 import type { DynamoBackend } from './dynamodb/dynalite-backend.js';
 import type { FaultInjector } from './faults.js';
@@ -27,8 +28,8 @@ export interface AwsServerDeps {
   verifier: SignatureVerifier | undefined;
   faults: FaultInjector;
   /** Called when a request starts and when it ends, for idle tracking and draining. */
-  onRequestStart(): void;
-  onRequestEnd(): void;
+  onRequestStart(kind: RequestKind): void;
+  onRequestEnd(kind: RequestKind): void;
   /**
    * A bug surfaced as a 500; the client only ever sees a generic message. `operation` is
    * the request's X-Amz-Target as sent (possibly empty).
@@ -42,8 +43,9 @@ export interface AwsServerDeps {
  */
 export function createAwsServer(deps: AwsServerDeps): Server {
   return createServer((req, res) => {
-    deps.onRequestStart();
-    res.once('close', () => deps.onRequestEnd());
+    const kind = isProbe(req) ? 'probe' : 'aws';
+    deps.onRequestStart(kind);
+    res.once('close', () => deps.onRequestEnd(kind));
     handle(deps, req, res).catch((error: unknown) => {
       deps.onInternalError(error, header(req, 'x-amz-target') ?? '');
       if (!res.headersSent) sendError(res, undefined, protocolErrors.internal(undefined));
@@ -53,7 +55,7 @@ export function createAwsServer(deps: AwsServerDeps): Server {
 }
 
 async function handle(deps: AwsServerDeps, req: IncomingMessage, res: ServerResponse) {
-  if (req.method === 'GET' || req.method === 'HEAD') {
+  if (isProbe(req)) {
     // A liveness probe for `findRunningServer`; it reveals nothing a port scan would not.
     return sendJson(res, 200, CONTENT_TYPES.kms, { status: 'ok', pid: process.pid });
   }
@@ -139,6 +141,11 @@ function sendJson(res: ServerResponse, status: number, contentType: string, valu
     'x-amzn-requestid': randomUUID(),
   });
   res.end(payload);
+}
+
+/** A liveness probe: no AWS API is called with GET or HEAD on this endpoint. */
+function isProbe(req: IncomingMessage): boolean {
+  return req.method === 'GET' || req.method === 'HEAD';
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
