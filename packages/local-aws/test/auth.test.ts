@@ -156,6 +156,41 @@ describe('SigV4 authentication', () => {
     expect(res.json?.__type).toBe('IncompleteSignatureException');
   });
 
+  it.each([
+    ['Basic', `Basic ${Buffer.from('alice:hunter2-password').toString('base64')}`],
+    ['Bearer', 'Bearer eyJhbGciOiJIUzI1NiJ9.hunter2-password.sig'],
+    ['bare-token', 'hunter2-password'],
+  ])(
+    'rejects a %s Authorization header with IncompleteSignatureException, not echoing it',
+    async (_, authorization) => {
+      for (const [target, contentType, type] of [
+        [
+          'TrentService.GenerateRandom',
+          'application/x-amz-json-1.1',
+          'IncompleteSignatureException',
+        ],
+        [
+          'DynamoDB_20120810.ListTables',
+          'application/x-amz-json-1.0',
+          'com.amazon.coral.service#IncompleteSignatureException',
+        ],
+      ] as const) {
+        const res = await rawRequest(shared.endpoint, {
+          headers: { 'content-type': contentType, 'x-amz-target': target, authorization },
+          body: '{}',
+        });
+        expect(res.status, target).toBe(400);
+        expect(res.json?.__type, target).toBe(type);
+        expect(res.json?.message).toContain(
+          "Authorization header requires 'Credential' parameter.",
+        );
+        expect(res.json?.message).toContain("requires existence of a valid 'X-Amz-Date' header");
+        expect(res.text).not.toContain('hunter2');
+        expect(res.text).not.toContain(authorization.split(' ').at(-1));
+      }
+    },
+  );
+
   it('answers an unknown X-Amz-Target (signed) with UnknownOperationException', async () => {
     const headers = await signedHeaders({
       ...kmsSigning,

@@ -18,35 +18,40 @@ const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /**
  * Parses `AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request,
  * SignedHeaders=a;b, Signature=<hex>`. Shape problems are the errors AWS gives for them:
- * no header at all is a missing token, a malformed one an incomplete signature.
+ * no header at all is a missing token; a malformed one, or one of another scheme such as
+ * `Basic` or `Bearer`, an incomplete signature naming every part it lacks. Unlike AWS, the
+ * message does not quote the header back: it may hold someone's password or token.
  */
 export function parseAuthorization(
   authorization: string | undefined,
   amzDate: string | undefined,
 ): ParsedAuthorization | AwsErrorReply {
-  if (!authorization?.trim().startsWith('AWS4-')) return authErrors.missing();
-  const [algorithm = '', ...rest] = authorization.trim().split(/\s+/);
-  if (algorithm !== ALGORITHM) {
+  const value = authorization?.trim();
+  if (!value) return authErrors.missing();
+  const [algorithm = '', ...rest] = value.split(/\s+/);
+  if (algorithm.startsWith('AWS4-') && algorithm !== ALGORITHM) {
     return authErrors.incomplete(
       `Unsupported AWS 'algorithm': '${algorithm}' (only ${ALGORITHM} for now).`,
     );
   }
   const params = new Map<string, string>();
-  for (const part of rest.join(' ').split(',')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) params.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  if (algorithm === ALGORITHM) {
+    for (const part of rest.join(' ').split(',')) {
+      const eq = part.indexOf('=');
+      if (eq > 0) params.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    }
   }
-  const missing = ['Credential', 'Signature', 'SignedHeaders'].filter((name) => !params.get(name));
-  if (missing.length > 0) {
-    return authErrors.incomplete(
-      missing.map((name) => `Authorization header requires '${name}' parameter.`).join(' '),
-    );
-  }
+  const problems = ['Credential', 'Signature', 'SignedHeaders']
+    .filter((name) => !params.get(name))
+    .map((name) => `Authorization header requires '${name}' parameter.`);
   const match = amzDate ? AMZ_DATE.exec(amzDate) : null;
   if (!amzDate || !match) {
-    return authErrors.incomplete(
+    problems.push(
       "Authorization header requires existence of a valid 'X-Amz-Date' header (ISO-8601 basic format).",
     );
+  }
+  if (problems.length > 0 || !amzDate || !match) {
+    return authErrors.incomplete(problems.join(' '));
   }
   const credential = params.get('Credential') ?? '';
   const scope = credential.split('/');
