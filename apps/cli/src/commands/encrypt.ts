@@ -1,7 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
-import { failedError } from '../errors.js';
+import { exitCodeFor } from '../error-boundary.js';
+import { configError, EXIT_USAGE, failedError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
 import { out, outJson, say } from '../io/output.js';
+import { mentionsSecret } from '../io/redact.js';
 
 interface EncryptOptions extends GlobalOptions {
   secret?: string;
@@ -56,12 +58,12 @@ export const encryptCommand: CommandModule<GlobalOptions, EncryptOptions> = {
       }
       say(`A new encrypted password for user: ${info.appuser} has been stored in table ${table}`);
     } catch (error) {
-      const { mentionsSecret } = await import('../io/redact.js');
       if (mentionsSecret(error, secret)) {
-        // Some endpoint echoed the request; its text cannot be shown, nor its causes.
-        throw failedError(
-          "encrypting failed, and the error quoted the secret back, so its text is withheld; check the key and endpoint with 'kms-demo status'",
-        );
+        // Some endpoint echoed the request; its text cannot be shown, nor its causes. The
+        // exit code still tells a usage or configuration error from a failed operation.
+        const withheld =
+          "encrypting failed, and the error quoted the secret back, so its text is withheld; check the key and endpoint with 'kms-demo status'";
+        throw exitCodeFor(error) === EXIT_USAGE ? configError(withheld) : failedError(withheld);
       }
       throw error;
     } finally {

@@ -38,12 +38,15 @@ export function redact(text: string): string {
 
 interface Chained {
   message?: unknown;
-  stack?: unknown;
   cause?: unknown;
 }
 
-/** The texts of an error and its causes that the boundary could print. */
-function texts(error: unknown): string[] {
+/**
+ * The messages of an error and its causes: what the boundary prints. Stack frames are
+ * code locations, never request data, so they are not searched (their digits would
+ * only make false matches for short secrets).
+ */
+function messages(error: unknown): string[] {
   const found: string[] = [];
   const seen = new Set<unknown>();
   let e = error as Chained | undefined;
@@ -51,7 +54,6 @@ function texts(error: unknown): string[] {
     seen.add(e);
     if (typeof e === 'object') {
       if (typeof e.message === 'string') found.push(e.message);
-      if (typeof e.stack === 'string') found.push(e.stack);
       e = e.cause as Chained | undefined;
     } else {
       found.push(String(e));
@@ -62,23 +64,22 @@ function texts(error: unknown): string[] {
 }
 
 /**
- * True when any message of the error chain holds `secret`, as it is or base64-encoded
- * (the form JSON requests carry bytes in). Decoded candidates are zeroed after the check.
+ * True when any message of the error chain holds `secret`, as it is or base64-encoded as
+ * a JSON request carries it (KMS `Plaintext`). Buffers made for the check are zeroed.
  */
 export function mentionsSecret(error: unknown, secret: Uint8Array): boolean {
   if (secret.byteLength === 0) return false;
   const needle = Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength);
-  for (const text of texts(error)) {
-    const raw = Buffer.from(text, 'utf8');
-    const inRaw = raw.indexOf(needle) !== -1;
-    raw.fill(0);
-    if (inRaw) return true;
-    for (const run of text.match(/[A-Za-z0-9+/]{4,}={0,2}/g) ?? []) {
-      const decoded = Buffer.from(run, 'base64');
-      const hit = decoded.indexOf(needle) !== -1;
-      decoded.fill(0);
+  const encoded = Buffer.from(needle.toString('base64').replace(/=+$/, ''), 'latin1');
+  try {
+    for (const text of messages(error)) {
+      const raw = Buffer.from(text, 'utf8');
+      const hit = raw.indexOf(needle) !== -1 || raw.indexOf(encoded) !== -1;
+      raw.fill(0);
       if (hit) return true;
     }
+    return false;
+  } finally {
+    encoded.fill(0);
   }
-  return false;
 }

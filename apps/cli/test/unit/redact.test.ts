@@ -37,3 +37,16 @@ describe('mentionsSecret', () => {
     expect(mentionsSecret(cyclic, secret)).toBe(false);
   });
 });
+
+describe('mentionsSecret with short secrets', () => {
+  it('does not mistake digits of a stack frame for a base64-encoded one-byte secret', () => {
+    const error = new Error('the stack lacks the outputs keyArn and tableName');
+    error.stack = 'Error: the stack lacks the outputs\n    at main (kms-demo.js:7054:13)';
+    expect(mentionsSecret(error, new TextEncoder().encode('x'))).toBe(false);
+  });
+
+  it('finds the whole secret base64-encoded as a JSON request carries it', () => {
+    const secret = new TextEncoder().encode('x');
+    expect(mentionsSecret(new Error('{"Plaintext":"eA=="}'), secret)).toBe(true);
+  });
+});
