@@ -80,7 +80,7 @@ export function fromAwsError(error: unknown, scope: AwsErrorScope): KmsDemoError
     return new KmsDemoError(
       'INTEGRITY',
       `${who} failed verification in KMS (${name}): it was altered, copied from another item, or encrypted under another key than ${scope.resource}. ` +
-        'Do not trust this item; restore it from a backup or store the secret again with `replace`.',
+        'Do not trust this item; restore it from a backup, or delete the item and store the secret again.',
       options,
     );
   }

@@ -49,7 +49,7 @@ export function integrityError(appuser: string, reason: string, cause?: unknown)
     'INTEGRITY',
     `The stored secret of '${appuser}' failed verification: ${reason}. ` +
       'Do not trust this item: it was altered or copied from another item or table. ' +
-      'Restore it from a backup, or store the secret again with `replace`.',
+      'Restore it from a backup, or delete the item and store the secret again.',
     cause === undefined ? undefined : { cause },
   );
 }

@@ -37,7 +37,10 @@ export function isLegacyUserId(id: string): boolean {
  */
 export function validateUserId(id: string): void {
   if (typeof id !== 'string' || id.length === 0) {
-    throw new KmsDemoError('INVALID_ID', 'The user id is empty; pass the id printed by `put`.');
+    throw new KmsDemoError(
+      'INVALID_ID',
+      'The user id is empty; pass the id that was printed when the secret was stored.',
+    );
   }
   if (id.length < ID_MIN_LENGTH || id.length > ID_MAX_LENGTH) {
     throw new KmsDemoError(
