@@ -71,7 +71,6 @@ describe('the app policy', () => {
     expect(dynamo.Action).toEqual([...CORE_DYNAMODB_ACTIONS]);
     expect(dynamo.Action).toEqual([
       'dynamodb:DeleteItem',
-      'dynamodb:DescribeTable',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Scan',

@@ -45,10 +45,12 @@ export const CORE_KMS_ACTIONS = [
   'kms:GenerateDataKey',
 ] as const;
 
-/** DynamoDB item actions the core calls; the infra app policy grants exactly these. */
+/**
+ * DynamoDB item actions the tool calls (the CLI's status check is a GetItem too); the infra
+ * app policy grants exactly these, and no table-level action.
+ */
 export const CORE_DYNAMODB_ACTIONS = [
   'dynamodb:DeleteItem',
-  'dynamodb:DescribeTable',
   'dynamodb:GetItem',
   'dynamodb:PutItem',
   'dynamodb:Scan',
