@@ -21,6 +21,9 @@ export interface ForegroundOptions extends LocalAwsOptions {
  * passes its own `onInternalError`.
  */
 export async function runLocalAwsForeground(options: ForegroundOptions): Promise<void> {
+  // This process owns the state dir: everything it creates there, including the LevelDB
+  // files dynalite writes with default modes, is for the owner only (0600 / 0700).
+  process.umask(0o077);
   const server = await startLocalAws({
     ...options,
     onInternalError: options.onInternalError ?? logInternalError,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { access, rm, stat, writeFile } from 'node:fs/promises';
+import { access, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateKeyCommand, GenerateRandomCommand } from '@aws-sdk/client-kms';
@@ -56,6 +56,11 @@ describe('runLocalAwsForeground in its own process, found through findRunningSer
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output().stderr).toBe('');
+    // Every file the server wrote, dynalite's LevelDB files included, is owner-only.
+    for (const file of await readdir(join(stateDir, 'dynamodb'), { recursive: true })) {
+      const mode = (await stat(join(stateDir, 'dynamodb', file))).mode & 0o777;
+      expect({ file, groupOrOther: mode & 0o077 }).toEqual({ file, groupOrOther: 0 });
+    }
     await expect(access(join(stateDir, 'server.json'))).rejects.toThrow();
     expect(await findRunningServer(stateDir)).toBeUndefined();
     // State flushed and the lock released: the state dir is usable right away.
