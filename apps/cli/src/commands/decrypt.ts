@@ -14,7 +14,10 @@ export const decryptCommand: CommandModule<GlobalOptions, DecryptOptions> = {
       .positional('user', { type: 'string', demandOption: true, describe: 'The user id' })
       .example('$0 decrypt k3v9x2m7qa', 'Print the secret followed by one newline')
       .example('PW=$($0 decrypt "$ID")', 'Capture the secret in a shell variable')
-      .example('$0 decrypt k3v9x2m7qa --json', 'Print { appuser, scheme, keyArn, secret }'),
+      .example(
+        '$0 decrypt k3v9x2m7qa --json',
+        'Print { appuser, scheme, keyArn, encoding, secret }; encoding is utf8, or base64 for binary',
+      ),
   handler: async (argv) => {
     const { checkUserId } = await import('../io/check-input.js');
     await checkUserId(argv.user);
@@ -31,7 +34,7 @@ export const decryptCommand: CommandModule<GlobalOptions, DecryptOptions> = {
           appuser: item.appuser,
           scheme: item.scheme,
           keyArn: item.keyArn,
-          secret: Buffer.from(secret).toString('utf8'),
+          ...jsonSecret(secret),
         });
       } else {
         output = Buffer.alloc(secret.length + 1);
@@ -51,3 +54,19 @@ export const decryptCommand: CommandModule<GlobalOptions, DecryptOptions> = {
     }
   },
 };
+
+/**
+ * A JSON string holds text, not bytes: a secret that is not valid UTF-8 would come out
+ * with U+FFFD in place of its bytes and could never be recovered, so it goes as base64
+ * and `encoding` says which. The strict decoder refuses rather than replaces.
+ */
+function jsonSecret(secret: Uint8Array): { encoding: 'utf8' | 'base64'; secret: string } {
+  try {
+    return { encoding: 'utf8', secret: new TextDecoder('utf-8', { fatal: true }).decode(secret) };
+  } catch {
+    return {
+      encoding: 'base64',
+      secret: Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength).toString('base64'),
+    };
+  }
+}

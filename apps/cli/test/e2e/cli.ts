@@ -17,6 +17,8 @@ if (!existsSync(bundle)) {
 export interface RunResult {
   code: number | null;
   stdout: string;
+  /** stdout as bytes, for output that is not text. */
+  stdoutBytes: Buffer;
   stderr: string;
 }
 
@@ -76,6 +78,7 @@ export function runCli(args: string[], o: RunOptions = {}): Promise<RunResult> {
       resolve({
         code,
         stdout: Buffer.concat(out).toString('utf8'),
+        stdoutBytes: Buffer.concat(out),
         stderr: Buffer.concat(err).toString('utf8'),
       }),
     );

@@ -72,7 +72,24 @@ describe('encrypt and decrypt', () => {
     expect(info).toMatchObject({ scheme: 'envelope', table: 'demo-kms' });
     expect(info.keyArn).toMatch(/^arn:aws:kms:us-east-1:\d{12}:key\//);
     const dec = await run(['decrypt', info.appuser, '--json']);
-    expect(JSON.parse(dec.stdout)).toMatchObject({ appuser: info.appuser, secret: 'json-secret' });
+    expect(JSON.parse(dec.stdout)).toMatchObject({
+      appuser: info.appuser,
+      encoding: 'utf8',
+      secret: 'json-secret',
+    });
+  });
+
+  it('keeps a binary secret intact: raw bytes as text, base64 in JSON', async () => {
+    // Not UTF-8: a lone continuation byte, an overlong form, 0xff, and a NUL.
+    const bytes = Buffer.from([0x80, 0xc0, 0xaf, 0xff, 0x00, 0x41, 0xfe]);
+    const enc = await sandbox.run(['encrypt'], { input: bytes });
+    expect(enc.code, enc.stderr).toBe(0);
+    const id = enc.stdout.trim();
+    const raw = await run(['decrypt', id]);
+    expect(raw.stdoutBytes.equals(Buffer.concat([bytes, Buffer.from('\n')]))).toBe(true);
+    const json = JSON.parse((await run(['decrypt', id, '--json'])).stdout);
+    expect(json).toMatchObject({ appuser: id, encoding: 'base64' });
+    expect(Buffer.from(json.secret, 'base64').equals(bytes)).toBe(true);
   });
 
   it('stores under a chosen user id and refuses to overwrite it', async () => {
