@@ -24,10 +24,35 @@ function explainParseError(message: string, args: string[]): string {
   let text = message;
   if (first !== undefined && !known && /^Unknown arguments?: /.test(message)) {
     text = `unknown command '${first}'`;
+  } else if (first === 'encrypt' && quotesPositional(message, args)) {
+    // yargs names extra positionals by their value, and for encrypt that value is part
+    // of a secret (`kms-demo encrypt my secret`): say what is wrong without quoting it.
+    text =
+      'encrypt takes at most one secret argument; quote it, or better pipe it in or use the prompt';
+  } else if (/^Invalid values?:/.test(message)) {
+    // yargs quotes the value given; an option's choices are all the user needs.
+    const choice = /Argument: ([\w-]+),.*Choices: (.+)$/.exec(oneLine(message));
+    if (choice) text = `--${choice[1]} must be one of ${choice[2]?.replaceAll('"', '')}`;
   } else if (/^Not enough non-option arguments/.test(message) && USER_COMMANDS.has(first ?? '')) {
     text = `missing the user id: kms-demo ${first} <user>`;
   }
   return `${text} (see '${helpFor(args)}')`;
+}
+
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
+
+/**
+ * True when an unknown-argument message names something that is not an option the user
+ * typed (`--name`, `--name=…`, `-n`): then it names a positional by its value.
+ */
+function quotesPositional(message: string, args: string[]): boolean {
+  const listed = /^Unknown arguments?: (.+)$/.exec(oneLine(message).trim());
+  if (!listed?.[1]) return false;
+  const options = new Set(
+    args.filter((a) => a.startsWith('-')).map((a) => a.replace(/^-+/, '').split('=')[0]),
+  );
+  const positionals = new Set(args.filter((a) => !a.startsWith('-')));
+  return listed[1].split(', ').some((name) => !options.has(name) || positionals.has(name));
 }
 
 /** `kms-demo <command> --help` for the command the user typed, if it is one. */

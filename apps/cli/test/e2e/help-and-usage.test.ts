@@ -32,7 +32,7 @@ describe('--help and --version', () => {
   it('--version prints the package version alone', async () => {
     const pkg = JSON.parse(await readFile(join(cliRoot, 'package.json'), 'utf8'));
     const r = await run(['--version']);
-    expect(r).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    expect(r).toMatchObject({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
   });
 
   it('--help lists every command and the global options, and says what to run first', async () => {
@@ -113,7 +113,21 @@ describe('usage errors exit 2 with one line', () => {
       ['decrypt'],
       /missing the user id: kms-demo decrypt <user>.*decrypt --help/,
     ],
-    ['a bad choice', ['encrypt', '--scheme', 'rot13'], /Invalid values/],
+    [
+      'a bad choice, without quoting the value',
+      ['encrypt', '--scheme', 'rot13'],
+      /^kms-demo: --scheme must be one of envelope, direct \(see[^"]*$/,
+    ],
+    [
+      'extra words after an argv secret, without quoting any',
+      ['encrypt', 'correct', 'horse', 'staple'],
+      /^kms-demo: encrypt takes at most one secret argument; quote it[^"]*kms-demo encrypt --help'\)$/,
+    ],
+    [
+      'an unknown option after an argv secret names the option only',
+      ['encrypt', 'correct', '--frob', 'horse'],
+      /^kms-demo: Unknown argument: frob \(see/,
+    ],
     ['conflicting options', ['status', '--local', '--stack', 'dev'], /mutually exclusive/],
     ['migrate without a target', ['migrate'], /name one user id or pass --all/],
     ['local without a subcommand', ['local'], /name a local command: start, env, status/],
@@ -127,6 +141,10 @@ describe('usage errors exit 2 with one line', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^kms-demo: /);
     expect(lines[0]).toMatch(message);
+    if (args[0] === 'encrypt') {
+      for (const word of ['correct', 'horse', 'staple', 'rot13'])
+        expect(lines[0]).not.toContain(word);
+    }
   });
 });
 
