@@ -82,7 +82,9 @@ export async function openSession(argv: GlobalOptions): Promise<Session> {
   let local: LocalConnection | undefined;
   if (config.target === 'local') {
     local = await connectLocal(config.stateDir.value);
-    const why = argv.local ? '--local given' : 'no AWS stack or settings found';
+    const why = argv.local
+      ? '--local given'
+      : `no AWS stack or settings found${config.note ? ` (${config.note})` : ''}`;
     const started = local.replacedPid
       ? `, just started in place of a background server of another build (pid ${local.replacedPid})`
       : local.started

@@ -109,6 +109,7 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       outJson({
         target: config.target,
         ...(config.target === 'aws' && config.stack ? { stack: config.stack } : {}),
+        ...(config.note ? { note: config.note } : {}),
         settings: Object.fromEntries(
           rows.map((r) => [
             r.setting,
@@ -126,6 +127,7 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
               ? `the endpoint ${config.endpoint.value}`
               : 'AWS';
       out(`Target: ${target}`);
+      if (config.note) out(`Note: ${config.note}`);
       for (const line of formatTable(
         ['SETTING', 'VALUE', 'FROM', 'CHECK'],
         rows.map((r) => [r.setting, r.value, r.source, paint(r)]),

@@ -2,12 +2,28 @@ import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configError } from '../errors.js';
+import { CliError, configError } from '../errors.js';
 import { findExecutable } from './find-executable.js';
 import type { StackOutputs } from './types.js';
 
 const PULUMI_TIMEOUT_MS = 30_000;
 const HINT = "deploy it with 'cd infra && pulumi up', or pass --local for the embedded emulator";
+
+/**
+ * `pulumi stack ls` failed (not logged in, no backend, a broken install). Nobody named a
+ * stack when it runs, so resolution treats it as "no stack" and says why; `detail` is
+ * the first line of pulumi's complaint.
+ */
+export class StackListError extends CliError {
+  override name = 'StackListError';
+  constructor(
+    message: string,
+    readonly detail: string,
+    cause?: unknown,
+  ) {
+    super('CONFIG', message, { cause });
+  }
+}
 
 export interface ReadStackOptions {
   /** An explicitly named stack (--stack or KMS_DEMO_STACK); otherwise the selected one. */
@@ -49,7 +65,7 @@ export async function readStackOutputs(
 
   let stack = o.stack;
   if (stack === undefined) {
-    const listed = parseJson(await run(['stack', 'ls', '--json']), 'pulumi stack ls');
+    const listed = await listStacks(run);
     if (!Array.isArray(listed) || listed.length === 0) return undefined;
     const stacks = listed as Array<{ name?: unknown; current?: unknown }>;
     const current =
@@ -66,6 +82,21 @@ export async function readStackOutputs(
     'pulumi stack output',
   );
   return toStackOutputs(stack, outputs);
+}
+
+async function listStacks(run: (args: string[]) => Promise<string>): Promise<unknown> {
+  let text: string;
+  try {
+    text = await run(['stack', 'ls', '--json']);
+  } catch (error) {
+    const detail = error instanceof PulumiError ? error.detail : String(error);
+    throw new StackListError((error as Error).message, detail, error);
+  }
+  try {
+    return parseJson(text, 'pulumi stack ls');
+  } catch (error) {
+    throw new StackListError((error as Error).message, 'its output is not JSON', error);
+  }
 }
 
 /** Checks the outputs infra/ exports: the key (ARN or id), the table name and the region. */
@@ -104,15 +135,25 @@ function runPulumi(pulumi: string, args: string[], cwd: string, env: NodeJS.Proc
           (error.killed
             ? `no answer within ${PULUMI_TIMEOUT_MS / 1000}s`
             : `exit code ${error.code}`);
-        reject(
-          configError(
-            `'pulumi ${args.join(' ')}' failed in infra/: ${detail}; fix the stack, or pass --local for the embedded emulator`,
-            error,
-          ),
-        );
+        reject(new PulumiError(args, detail, error));
       },
     );
   });
+}
+
+class PulumiError extends CliError {
+  override name = 'PulumiError';
+  constructor(
+    args: string[],
+    readonly detail: string,
+    cause: unknown,
+  ) {
+    super(
+      'CONFIG',
+      `'pulumi ${args.join(' ')}' failed in infra/: ${detail}; fix the stack, or pass --local for the embedded emulator`,
+      { cause },
+    );
+  }
 }
 
 function parseJson(text: string, what: string): unknown {

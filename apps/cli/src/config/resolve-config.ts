@@ -1,7 +1,8 @@
 import { DEFAULT_REGION, KEY_ALIAS, TABLE_NAME } from '@kms-demo/spec';
 import type { GlobalOptions } from '../global-options.js';
+import { redact } from '../io/redact.js';
 import { readProfileRegion } from './aws-shared-config.js';
-import { readStackOutputs } from './pulumi-stack.js';
+import { readStackOutputs, StackListError } from './pulumi-stack.js';
 import { resolveStateDir } from './state-dir.js';
 import type { Resolved, ResolvedConfig, StackOutputs } from './types.js';
 
@@ -72,8 +73,16 @@ export async function resolveConfig(
   const stackName = pick([flags.stack, 'flag --stack'], [env.KMS_DEMO_STACK, 'env KMS_DEMO_STACK']);
 
   let stack: StackOutputs | undefined;
+  let note: string | undefined;
   if (!(key && table) || stackName) {
-    stack = await deps.readStack(stackName?.value);
+    try {
+      stack = await deps.readStack(stackName?.value);
+    } catch (error) {
+      // A pulumi that cannot list stacks (never logged in, say) must not block a user who
+      // asked for no stack: that is "no stack", said once. A named stack stays an error.
+      if (!(error instanceof StackListError) || stackName) throw error;
+      note = `pulumi stack ls failed: ${redact(error.detail)}`;
+    }
   }
   if (stack) {
     const from = `stack ${stack.stack}`;
@@ -89,7 +98,13 @@ export async function resolveConfig(
     endpoint !== undefined ||
     AWS_CREDENTIAL_SIGNALS.some((name) => env[name]);
   if (!namedTarget) {
-    return { target: 'local', key: specKey, table: specTable, stateDir: resolveStateDir(env) };
+    return {
+      target: 'local',
+      key: specKey,
+      table: specTable,
+      stateDir: resolveStateDir(env),
+      ...(note ? { note } : {}),
+    };
   }
 
   if (!region) {
@@ -107,5 +122,6 @@ export async function resolveConfig(
     ...(endpoint ? { endpoint } : {}),
     ...(profile ? { profile } : {}),
     ...(stack ? { stack: stack.stack } : {}),
+    ...(note ? { note } : {}),
   };
 }

@@ -23,6 +23,8 @@ export type ResolvedConfig =
       key: Resolved;
       table: Resolved;
       stateDir: Resolved;
+      /** Why no stack was used although pulumi is there (its `stack ls` failed). */
+      note?: string;
     }
   | {
       target: 'aws';
@@ -32,4 +34,5 @@ export type ResolvedConfig =
       endpoint?: Resolved;
       profile?: Resolved;
       stack?: string;
+      note?: string;
     };

@@ -164,6 +164,34 @@ describe('resolution from the Pulumi stack of infra/', () => {
     expect(await readFile(pulumiLog, 'utf8')).toContain('stack ls --json');
   });
 
+  it('treats a pulumi that cannot list stacks as no stack, and says so once', async () => {
+    const script = `#!/bin/sh
+echo "$PWD|$*" >> '${pulumiLog}'
+echo 'error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions' >&2
+echo 'second line' >&2
+exit 255
+`;
+    await writeFile(join(fakeBin, 'pulumi'), script);
+    await rm(pulumiLog, { force: true });
+    const env = { PATH: `${fakeBin}:${sandbox.env().PATH}` };
+    const enc = await sandbox.run(['encrypt'], { env, input: 'no-pulumi-login' });
+    expect(enc.code, enc.stderr).toBe(0);
+    const announced = enc.stderr.split('\n').filter((l) => l.includes('using the local emulator'));
+    expect(announced).toHaveLength(1);
+    expect(announced[0]).toContain(
+      '(pulumi stack ls failed: error: PULUMI_ACCESS_TOKEN must be set for login',
+    );
+    expect(enc.stderr).not.toContain('second line');
+    const dec = await sandbox.run(['decrypt', enc.stdout.trim()], { env });
+    expect(dec.stdout).toBe('no-pulumi-login\n');
+    const status = await sandbox.run(['status'], { env });
+    expect(status.stdout).toMatch(/^Note: pulumi stack ls failed: error: PULUMI_ACCESS_TOKEN/m);
+
+    // A stack named explicitly is still a configuration error.
+    const named = await sandbox.run(['list'], { env: { ...env, KMS_DEMO_STACK: 'prod' } });
+    expect(named.code).toBe(2);
+  });
+
   it('refuses an explicit --stack when pulumi is not on PATH (exit 2)', async () => {
     const r = await sandbox.run(['list', '--stack', 'prod']);
     expect(r.code).toBe(2);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readProfileRegion } from '../../src/config/aws-shared-config.js';
+import { StackListError } from '../../src/config/pulumi-stack.js';
 import { type ResolveDeps, resolveConfig } from '../../src/config/resolve-config.js';
 import { resolveStateDir } from '../../src/config/state-dir.js';
 import type { StackOutputs } from '../../src/config/types.js';
@@ -138,6 +139,20 @@ describe('resolveConfig', () => {
       readProfileRegion: async () => undefined,
     };
     await expect(resolveConfig({}, HOME, d)).rejects.toThrow('pulumi failed');
+  });
+
+  it('treats a failing `pulumi stack ls` as no stack unless a stack was named', async () => {
+    const d: ResolveDeps = {
+      readStack: async () => {
+        throw new StackListError('pulumi stack ls failed', 'error: not logged in');
+      },
+      readProfileRegion: async () => undefined,
+    };
+    expect(await resolveConfig({}, HOME, d)).toMatchObject({
+      target: 'local',
+      note: 'pulumi stack ls failed: error: not logged in',
+    });
+    await expect(resolveConfig({ stack: 'prod' }, HOME, d)).rejects.toThrow(StackListError);
   });
 });
 
