@@ -3,7 +3,8 @@ import type { KMS } from '@aws-sdk/client-kms';
 import { createAwsClients, createSecretStore, type SecretStore } from '@kms-demo/core';
 import { type LocalAwsCredentials, loadOrCreateCredentials } from '@kms-demo/local-aws';
 import { resolveConfig } from './config/resolve-config.js';
-import type { ResolvedConfig } from './config/types.js';
+import { prepareStateDir } from './config/state-dir.js';
+import type { Resolved, ResolvedConfig } from './config/types.js';
 import type { GlobalOptions } from './global-options.js';
 import { displayPath, say } from './io/output.js';
 import { addSensitive } from './io/redact.js';
@@ -66,7 +67,9 @@ export function createClients(
 }
 
 /** The emulator serving `stateDir`, started in the background when none runs. */
-export async function connectLocal(stateDir: string): Promise<LocalConnection> {
+export async function connectLocal(dir: Resolved): Promise<LocalConnection> {
+  await prepareStateDir(dir);
+  const stateDir = dir.value;
   const server = await ensureLocalServer(stateDir);
   const credentials = await loadOrCreateCredentials(stateDir);
   addSensitive(credentials.secretAccessKey);
@@ -81,7 +84,7 @@ export async function openSession(argv: GlobalOptions): Promise<Session> {
   const config = await resolveConfig(argv);
   let local: LocalConnection | undefined;
   if (config.target === 'local') {
-    local = await connectLocal(config.stateDir.value);
+    local = await connectLocal(config.stateDir);
     const why = argv.local
       ? '--local given'
       : `no AWS stack or settings found${config.note ? ` (${config.note})` : ''}`;

@@ -42,6 +42,8 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
     let local: Parameters<typeof createClients>[1];
     let reachableTarget = true;
     if (config.target === 'local') {
+      const { prepareStateDir } = await import('../config/state-dir.js');
+      await prepareStateDir(config.stateDir);
       const stateDir = config.stateDir.value;
       const server = await findRunningServer(stateDir);
       if (server) {

@@ -1,4 +1,5 @@
 import { DEFAULT_REGION, KEY_ALIAS, TABLE_NAME } from '@kms-demo/spec';
+import { configError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
 import { redact } from '../io/redact.js';
 import { readProfileRegion } from './aws-shared-config.js';
@@ -69,6 +70,8 @@ export async function resolveConfig(
     [flags.endpoint, 'flag --endpoint'],
     [env.AWS_ENDPOINT_URL, 'env AWS_ENDPOINT_URL'],
   );
+  if (endpoint) checkEndpoint(endpoint);
+  if (region) checkRegion(region);
   const profile = pick([env.AWS_PROFILE, 'env AWS_PROFILE']);
   const stackName = pick([flags.stack, 'flag --stack'], [env.KMS_DEMO_STACK, 'env KMS_DEMO_STACK']);
 
@@ -124,4 +127,40 @@ export async function resolveConfig(
     ...(stack ? { stack: stack.stack } : {}),
     ...(note ? { note } : {}),
   };
+}
+
+/** `flag --region` → `--region`, `env AWS_REGION` → `AWS_REGION`: what the user set. */
+const settingName = (r: Resolved) => r.source.replace(/^(flag|env) /, '');
+
+/**
+ * An endpoint the SDK cannot use fails late and misleadingly (as a credentials error),
+ * so its shape is checked first. The value is not quoted: a URL may carry a password.
+ */
+function checkEndpoint(endpoint: Resolved): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint.value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw configError(
+      `${settingName(endpoint)} is not an http(s) URL; give one such as http://127.0.0.1:4566 or https://kms.eu-west-1.amazonaws.com`,
+    );
+  }
+}
+
+/**
+ * AWS region names are lower-case words joined by hyphens ending in a number: us-east-1,
+ * eu-central-2, ap-southeast-5, us-gov-west-1, cn-north-1, us-isob-east-1. Anything else
+ * would only become an unreachable host name.
+ */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function checkRegion(region: Resolved): void {
+  if (!REGION.test(region.value)) {
+    throw configError(
+      `${settingName(region)} '${region.value.slice(0, 40)}' is not an AWS region name; use one such as us-east-1 or eu-west-1`,
+    );
+  }
 }

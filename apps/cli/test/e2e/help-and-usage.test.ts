@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without type declarations
@@ -180,5 +181,88 @@ describe('bad input is refused before anything is resolved or contacted', () => 
     expect(errors[0]).toMatch(/^kms-demo: /);
     expect(errors[0]).toMatch(message);
     expect(existsSync(stateDir)).toBe(false);
+  });
+});
+
+describe('configuration mistakes exit 2 with one line naming the setting', () => {
+  const home = join(tmpdir(), `kms-demo-config-${process.pid}`);
+  const file = fileURLToPath(import.meta.url);
+  const cases: Array<[string, string[], NodeJS.ProcessEnv, RegExp]> = [
+    [
+      'an --endpoint that is not a URL',
+      ['list', '--endpoint', 'notaurl'],
+      {},
+      /^--endpoint is not an http\(s\) URL/,
+    ],
+    [
+      'an AWS_ENDPOINT_URL of another scheme',
+      ['list'],
+      { AWS_ENDPOINT_URL: 'ftp://127.0.0.1' },
+      /^AWS_ENDPOINT_URL is not an http\(s\) URL/,
+    ],
+    [
+      'a --region with a space',
+      ['list', '--region', 'bad region'],
+      {},
+      /^--region 'bad region' is not an AWS region name/,
+    ],
+    [
+      'an AWS_REGION of the wrong shape',
+      ['list'],
+      { AWS_REGION: 'EU_WEST_1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE' },
+      /^AWS_REGION 'EU_WEST_1' is not an AWS region name/,
+    ],
+    [
+      'a KMS_DEMO_HOME under /proc',
+      ['list'],
+      { KMS_DEMO_HOME: '/proc/self/kms-demo' },
+      /^KMS_DEMO_HOME \(\/proc\/self\/kms-demo\) is on a kernel file system/,
+    ],
+    [
+      'a KMS_DEMO_HOME under a file',
+      ['status'],
+      { KMS_DEMO_HOME: join(file, 'state') },
+      /^KMS_DEMO_HOME \(.+\) is under a file, not a directory/,
+    ],
+    [
+      'a KMS_DEMO_HOME that is a file',
+      ['encrypt'],
+      { KMS_DEMO_HOME: file },
+      /^KMS_DEMO_HOME \(.+\) is a file, not a directory/,
+    ],
+  ];
+  it.each(cases)('%s', async (_name, args, env, message) => {
+    const r = await runCli(args, {
+      env: { ...bare, HOME: home, KMS_DEMO_HOME: home, ...env },
+      input: 'pw',
+    });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.replace(/^kms-demo: /, '')).toMatch(message);
+  });
+
+  it('accepts the region names AWS uses', async () => {
+    for (const region of [
+      'us-gov-west-1',
+      'cn-north-1',
+      'eu-central-2',
+      'ap-southeast-5',
+      'us-isob-east-1',
+    ]) {
+      // A nonexistent table behind an unreachable endpoint: the region passed the check
+      // when the failure is about the connection, not the setting.
+      const r = await runCli(['status', '--region', region, '--endpoint', 'http://127.0.0.1:9'], {
+        env: {
+          ...bare,
+          HOME: home,
+          KMS_DEMO_HOME: home,
+          AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+          AWS_SECRET_ACCESS_KEY: 'x'.repeat(40),
+        },
+      });
+      expect(r.stdout, r.stderr).toMatch(new RegExp(`^region\\s+${region}\\s+flag --region`, 'm'));
+    }
   });
 });

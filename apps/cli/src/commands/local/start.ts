@@ -38,10 +38,12 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
     if (argv.idleTimeout !== undefined && !(argv.idleTimeout > 0)) {
       throw usageError('--idle-timeout must be a positive number of seconds');
     }
-    const { resolveStateDir } = await import('../../config/state-dir.js');
+    const { prepareStateDir, resolveStateDir } = await import('../../config/state-dir.js');
     const { serverMeta } = await import('../../local/server-meta.js');
     const { findRunningServer, runLocalAwsForeground } = await import('@kms-demo/local-aws');
-    const stateDir = resolveStateDir().value;
+    const dir = resolveStateDir();
+    await prepareStateDir(dir);
+    const stateDir = dir.value;
     const running = await findRunningServer(stateDir);
     if (running) {
       throw failedError(
