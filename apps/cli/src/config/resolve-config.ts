@@ -39,7 +39,9 @@ function pick(...candidates: Array<[string | undefined, string]>): Resolved | un
 
 /**
  * Resolution order: flags → environment → the Pulumi stack outputs of infra/ (only when
- * flags and env have not named both key and table) → the embedded local default.
+ * flags and env have not named both key and table) → the embedded local default. The
+ * region is the exception: when the key or table comes from the stack, so does the
+ * region, unless --region names one.
  * Wherever nothing names the key or the table, they are the spec's names.
  */
 export async function resolveConfig(
@@ -91,6 +93,13 @@ export async function resolveConfig(
     const from = `stack ${stack.stack}`;
     key ??= { value: stack.keyId, source: from };
     table ??= { value: stack.tableName, source: from };
+    // The stack's key and table exist in the stack's region only: a shell's AWS_REGION
+    // set for other work must not send their requests elsewhere. An explicit --region
+    // still wins (a replica, a test); env wins only where the stack supplied neither.
+    const fromStack = key.source === from || table.source === from;
+    if (fromStack && region?.source !== 'flag --region') {
+      region = { value: stack.region, source: from };
+    }
     region ??= { value: stack.region, source: from };
   }
 

@@ -112,6 +112,26 @@ describe('resolution from the Pulumi stack of infra/', () => {
     expect(scan.Items?.map((i) => i.appuser?.S)).toContain(enc.stdout.trim());
   });
 
+  it("sends the stack's requests to the stack's region, not the shell's AWS_REGION", async () => {
+    await fakePulumi({ stacks: dev, outputs: outputs() });
+    const env = awsEnv({ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1' });
+    const status = await sandbox.run(['status'], { env });
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^region\s+us-east-1\s+stack dev$/m);
+    const enc = await sandbox.run(['encrypt'], { env, input: 'right-region' });
+    expect(enc.code, enc.stderr).toBe(0);
+    expect((await sandbox.run(['decrypt', enc.stdout.trim()], { env })).stdout).toBe(
+      'right-region\n',
+    );
+    // An explicit --region still wins, and status says where it came from.
+    const flagged = await sandbox.run(['status', '--region', 'eu-west-1'], { env });
+    expect(flagged.stdout).toMatch(/^region\s+eu-west-1\s+flag --region$/m);
+    // The endpoint serves one region, as a deployed stack lives in one: elsewhere, the key
+    // is not found. This is what every command met before the stack's region came first.
+    expect(flagged.stdout).toMatch(/^key\s.*unreachable|not usable/m);
+    expect(flagged.code).toBe(1);
+  });
+
   it('asks pulumi for the stack named by KMS_DEMO_STACK, and flags still win', async () => {
     await fakePulumi({ stacks: dev, outputs: outputs() });
     const r = await sandbox.run(['status', '--table', 'demo-kms'], {

@@ -65,8 +65,21 @@ describe('resolveConfig', () => {
       target: 'aws',
       key: { source: 'stack dev' },
       table: { value: 'flag-table', source: 'flag --table' },
-      region: { value: 'ap-south-1', source: 'env AWS_REGION' },
+      region: { value: 'eu-west-1', source: 'stack dev' },
     });
+  });
+
+  it("uses the stack's region for the stack's key and table unless --region names one", async () => {
+    const { d } = deps(STACK);
+    const env = { ...HOME, AWS_REGION: 'ap-south-1', AWS_DEFAULT_REGION: 'ap-south-2' };
+    expect(await resolveConfig({}, env, d)).toMatchObject({
+      region: { value: 'eu-west-1', source: 'stack dev' },
+    });
+    const flagged = await resolveConfig({ region: 'us-west-2' }, env, d);
+    expect(flagged).toMatchObject({ region: { value: 'us-west-2', source: 'flag --region' } });
+    // Key and table both named elsewhere, stack asked for explicitly: env region stands.
+    const named = await resolveConfig({ key: 'alias/k', table: 't', stack: 'dev' }, env, d);
+    expect(named).toMatchObject({ region: { value: 'ap-south-1', source: 'env AWS_REGION' } });
   });
 
   it('does not ask pulumi when flags and env name both key and table', async () => {
