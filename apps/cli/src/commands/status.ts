@@ -6,6 +6,8 @@ import { addSensitive, redact } from '../io/redact.js';
 import { formatTable } from '../io/table.js';
 
 const CHECK_TIMEOUT_MS = 5_000;
+/** Not a valid user id (ids start with a letter or digit), so no stored item can have it. */
+export const STATUS_PROBE_ID = '__kms-demo-status-probe__';
 
 interface Row {
   setting: string;
@@ -92,12 +94,19 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
             };
           }),
           check(async (abortSignal) => {
-            const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
-            const r = await clients.dynamodb.send(
-              new DescribeTableCommand({ TableName: config.table.value }),
+            // The app policy grants the item actions the tool uses, not DescribeTable: a
+            // read of an id that can never exist (it is not a valid user id) tells a
+            // missing table and a refused one apart without touching any real item.
+            const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+            await clients.dynamodb.send(
+              new GetItemCommand({
+                TableName: config.table.value,
+                Key: { appuser: { S: STATUS_PROBE_ID } },
+                ProjectionExpression: 'appuser',
+              }),
               { abortSignal },
             );
-            return { ok: r.Table?.TableStatus === 'ACTIVE', text: String(r.Table?.TableStatus) };
+            return { ok: true };
           }),
         ]);
         Object.assign(key, keyCheck);
@@ -149,17 +158,22 @@ function paint(r: Row): string {
 }
 
 async function check(
-  probe: (signal: AbortSignal) => Promise<{ ok: boolean; text: string }>,
+  probe: (signal: AbortSignal) => Promise<{ ok: boolean; text?: string }>,
 ): Promise<{ ok: boolean; check: string }> {
   try {
     const { ok, text } = await probe(AbortSignal.timeout(CHECK_TIMEOUT_MS));
-    return { ok, check: ok ? `reachable (${text})` : `not usable (${text})` };
+    const detail = text ? ` (${text})` : '';
+    return { ok, check: ok ? `reachable${detail}` : `not usable${detail}` };
   } catch (error) {
     const e = error as { name?: string; message?: string };
     const message = (e.message ?? String(error)).split('\n')[0];
-    return {
-      ok: false,
-      check: redact(`unreachable: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${message}`),
-    };
+    const named = `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${message}`;
+    const kind =
+      e.name === 'ResourceNotFoundException'
+        ? 'missing'
+        : /AccessDenied|NotAuthorized|UnauthorizedOperation/.test(e.name ?? '')
+          ? 'not permitted'
+          : 'unreachable';
+    return { ok: false, check: redact(`${kind}: ${named}`) };
   }
 }

@@ -161,7 +161,7 @@ describe('list, show, delete, status', () => {
     const r = await run(['status']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^key\s+alias\/demo-kms\s+default\s+reachable/m);
-    expect(r.stdout).toMatch(/^table\s+demo-kms\s+default\s+reachable \(ACTIVE\)/m);
+    expect(r.stdout).toMatch(/^table\s+demo-kms\s+default\s+reachable$/m);
     expect(r.stdout).toMatch(/^endpoint\s+http:\/\/127\.0\.0\.1:\d+\s+local server \(pid \d+\)/m);
     expect(r.stdout).toMatch(/^state\s+\S+\s+env KMS_DEMO_HOME/m);
     const json = JSON.parse((await run(['status', '--json'])).stdout);
