@@ -1,7 +1,13 @@
+import type { MigrateResult } from '@kms-demo/core';
 import type { Argv, CommandModule } from 'yargs';
 import { failedError, usageError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
-import { outJson, say } from '../io/output.js';
+import { outJson, printable, say } from '../io/output.js';
+
+interface MigrateFailure {
+  appuser: string;
+  error: { code: string; message: string };
+}
 
 interface MigrateOptions extends GlobalOptions {
   user?: string;
@@ -53,22 +59,31 @@ export const migrateCommand: CommandModule<GlobalOptions, MigrateOptions> = {
       // One line per item on stderr, on a terminal or not: a log that scrolls is also
       // the record of what changed, and stays readable when redirected to a file.
       say(`Migrating ${plural(ids.length, 'secret')} in table ${table}`);
-      const results = [];
+      const results: MigrateResult[] = [];
       let failed = 0;
+      // Failures ride in the same array, in order, marked by `error`: a script sees every item.
+      const entries: Array<MigrateResult | MigrateFailure> = [];
       for (const [index, id] of ids.entries()) {
         const step = `[${index + 1}/${ids.length}]`;
         try {
           const result = await session.store.migrate(id, options);
           results.push(result);
+          entries.push(result);
           say(`${step} ${describeResult(result)}`);
         } catch (error) {
-          failed++;
           const { messageFor } = await import('../error-boundary.js');
           const { redact } = await import('../io/redact.js');
-          say(`${step} ${id}: failed: ${redact(messageFor(error))}`);
+          const message = redact(messageFor(error));
+          const code = (error as { code?: unknown }).code;
+          failed++;
+          entries.push({
+            appuser: id,
+            error: { code: typeof code === 'string' ? code : 'FAILED', message },
+          });
+          say(`${step} ${printable(id)}: failed: ${message}`);
         }
       }
-      if (argv.json) outJson(results);
+      if (argv.json) outJson(entries);
       const changed = results.filter((r) => r.changed).length;
       const current = results.length - changed;
       say(

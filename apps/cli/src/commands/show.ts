@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalOptions } from '../global-options.js';
-import { out, outJson } from '../io/output.js';
+import { out, outJson, say } from '../io/output.js';
 
 interface ShowOptions extends GlobalOptions {
   user: string;
@@ -42,6 +42,13 @@ export const showCommand: CommandModule<GlobalOptions, ShowOptions> = {
       ];
       for (const [name, value] of rows) {
         if (value !== undefined && value !== '') out(`${`${name}:`.padEnd(12)}${value}`);
+      }
+      // `show` describes and exits 0 whatever it finds; but a header naming another item
+      // is the one thing a user exploring the table must not miss (JSON carries the flag).
+      if (item.contextMatchesItem === false) {
+        say(
+          `WARNING: the encryption context does not match this item (user ${argv.user}, table ${table}): it was altered or copied from another item; decrypt will refuse it`,
+        );
       }
     } finally {
       session.close();

@@ -46,3 +46,11 @@ export function displayPath(path: string, home = process.env.HOME): string {
   }
   return path;
 }
+
+/**
+ * Text read from the table (ids, ARNs, dates) is chosen by whoever can write it: control
+ * characters (terminal escapes) are shown as '?' rather than sent to the terminal.
+ */
+export function printable(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, '?');
+}

@@ -69,6 +69,15 @@ describe('tampering and the original format', () => {
     expect(r.stderr).toMatch(/failed verification/);
     expectCleanStderr(r.stderr);
     expect((await sandbox.run(['decrypt', alice])).stdout).toBe('secret-of-alice\n');
+
+    // show describes the item (exit 0) and warns about it in so many words.
+    const shown = await sandbox.run(['show', bob]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`^context:.*appuser=${alice}`, 'm'));
+    expect(shown.stderr).toMatch(
+      /^WARNING: the encryption context does not match this item .*: it was altered or copied from another item; decrypt will refuse it$/m,
+    );
+    expect((await sandbox.run(['show', alice])).stderr).not.toContain('WARNING');
   });
 
   it('reads an item in the original demo format, suggests migrate, and migrates it', async () => {
@@ -133,7 +142,12 @@ describe('tampering and the original format', () => {
       appuser: string;
       from: string;
       changed: boolean;
+      error?: { code: string; message: string };
     }>;
+    expect(results).toHaveLength(listed.length);
+    expect(results.find((r) => r.appuser === tampered)).toMatchObject({
+      error: { code: 'INTEGRITY', message: expect.stringMatching(/failed verification/) },
+    });
     for (const id of ids) {
       expect(results.find((r) => r.appuser === id)).toMatchObject({
         from: 'direct',
@@ -142,5 +156,26 @@ describe('tampering and the original format', () => {
       expect((await sandbox.run(['show', id])).stdout).toMatch(/^scheme:\s+envelope$/m);
     }
     expect((await sandbox.run(['decrypt', ids[1] as string])).stdout).toBe('direct-2\n');
+  });
+
+  it('lists a legacy item as legacy and an unreadable item with its reason', async () => {
+    const encrypted = await kms.encrypt({ KeyId: 'alias/demo-kms', Plaintext: Buffer.from('x') });
+    const blob = encrypted.CiphertextBlob as Uint8Array;
+    for (const appuser of ['54321', 'Not An Id']) {
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: 'demo-kms',
+          Item: { appuser: { S: appuser }, userpasswd: { B: blob } },
+        }),
+      );
+    }
+    const r = await sandbox.run(['list']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^USER\s+SCHEME\s+KEY\s+CREATED\s+NOTE$/m);
+    expect(r.stdout).toMatch(/^54321\s+legacy\s+-\s+-$/m);
+    expect(r.stdout).not.toContain('(legacy)');
+    expect(r.stdout).toMatch(/^Not An Id\s+legacy\s+.*unreadable \(INVALID_ID\)$/m);
+    expect(r.stderr).toMatch(/^note: Not An Id cannot be read \(INVALID_ID\): .+/m);
+    expectCleanStderr(r.stderr);
   });
 });
