@@ -1,7 +1,13 @@
 import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findExecutable } from '../../src/config/find-executable.js';
 import { bundle, expectCleanStderr, Sandbox } from './cli.js';
+
+/** The AWS CLI, for the shell test; the test says it skips when there is none. */
+const awsDir = await findExecutable('aws').then((path) => (path ? dirname(path) : undefined));
+if (awsDir === undefined) console.log('skipping the AWS CLI test: no `aws` on PATH');
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -52,6 +58,7 @@ describe('kms-demo local', () => {
     const lines = env.stdout.trim().split('\n');
     expect(lines).toContain(`export AWS_ENDPOINT_URL='${endpoint}'`);
     expect(lines.map((l) => l.split('=')[0])).toEqual([
+      'unset AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_PROFILE',
       'export AWS_ENDPOINT_URL',
       'export AWS_ACCESS_KEY_ID',
       'export AWS_SECRET_ACCESS_KEY',
@@ -91,4 +98,32 @@ describe('kms-demo local', () => {
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain('just started');
   });
+
+  it.skipIf(awsDir === undefined)(
+    'eval "$(kms-demo local env)" lets the AWS CLI reach the endpoint despite a session token and profile in the shell',
+    async () => {
+      const enc = await sandbox.run(['encrypt', '--user', 'via-aws-cli'], { input: 'x' });
+      expect(enc.code, enc.stderr).toBe(0);
+      const script = `eval "$(node '${bundle}' local env)" && aws kms list-aliases --output json && aws dynamodb get-item --table-name demo-kms --key '{"appuser":{"S":"via-aws-cli"}}' --projection-expression appuser --output json`;
+      const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const child = spawn('sh', ['-c', script], {
+          env: sandbox.env({
+            PATH: `${awsDir}:${sandbox.env().PATH}`,
+            AWS_SESSION_TOKEN: 'FwoGZXIvYXdzEXAMPLEREALACCOUNTSESSIONTOKEN',
+            AWS_SECURITY_TOKEN: 'FwoGZXIvYXdzEXAMPLEREALACCOUNTSESSIONTOKEN',
+            AWS_PROFILE: 'work',
+          }),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (c: Buffer) => (out += c));
+        child.stderr.on('data', (c: Buffer) => (err += c));
+        child.on('close', (code) => resolve({ code, out, err }));
+      });
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toContain('alias/demo-kms');
+      expect(r.out).toContain('via-aws-cli');
+    },
+  );
 });

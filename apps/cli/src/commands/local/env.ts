@@ -3,12 +3,15 @@ import { failedError } from '../../errors.js';
 import type { GlobalOptions } from '../../global-options.js';
 import { displayPath, out, outJson } from '../../io/output.js';
 
+const UNSET = ['AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_PROFILE'];
+
 /** Single-quotes a value for POSIX shells. */
 const shellQuote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 
 export const localEnvCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'env',
-  describe: 'Print export lines pointing the AWS CLI / SDKs at the running local endpoint',
+  describe:
+    'Print shell lines pointing the AWS CLI / SDKs at the running local endpoint (and unsetting a session token or profile)',
   builder: (y: Argv<GlobalOptions>) =>
     y
       .example(
@@ -43,6 +46,11 @@ export const localEnvCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       outJson(vars);
       return;
     }
+    // Settings of a real AWS account in the same shell would still apply: the SDKs send a
+    // session token along with the local keys (UnrecognizedClientException) and the AWS
+    // CLI fails on a profile it cannot find in a fresh HOME; with them unset, only the
+    // local endpoint's settings remain.
+    out(`unset ${UNSET.join(' ')}`);
     for (const [name, value] of Object.entries(vars)) out(`export ${name}=${shellQuote(value)}`);
   },
 };
