@@ -61,8 +61,7 @@ export const encryptCommand: CommandModule<GlobalOptions, EncryptOptions> = {
       if (mentionsSecret(error, secret)) {
         // Some endpoint echoed the request; its text cannot be shown, nor its causes. The
         // exit code still tells a usage or configuration error from a failed operation.
-        const withheld =
-          "encrypting failed, and the error quoted the secret back, so its text is withheld; check the key and endpoint with 'kms-demo status'";
+        const withheld = `encrypting failed (${failureKind(error, secret)}); its message quoted the secret back, so it is withheld; check the key and endpoint with 'kms-demo status'`;
         throw exitCodeFor(error) === EXIT_USAGE ? configError(withheld) : failedError(withheld);
       }
       throw error;
@@ -72,3 +71,28 @@ export const encryptCommand: CommandModule<GlobalOptions, EncryptOptions> = {
     }
   },
 };
+
+/** What a core error code means, in a few words that cannot hold the secret. */
+const KINDS: Record<string, string> = {
+  KEY_UNAVAILABLE: 'the key was refused',
+  TABLE_NOT_FOUND: 'the table was not found',
+  THROTTLED: 'requests were throttled',
+  CONFLICT: 'the id is taken',
+  TOO_LARGE: 'the secret is too large',
+  INVALID_SECRET: 'the secret was refused',
+  AWS_ERROR: 'AWS refused the request',
+};
+
+/**
+ * The kind of a withheld failure: core's code, or an AWS error's name (a word from the
+ * response, so it is checked for the secret like the message was).
+ */
+function failureKind(error: unknown, secret: Uint8Array): string {
+  const e = error as { name?: unknown; code?: unknown; $metadata?: unknown };
+  if (e?.name === 'KmsDemoError' && typeof e.code === 'string') {
+    return `${e.code}: ${KINDS[e.code] ?? 'see kms-demo status'}`;
+  }
+  const name = typeof e?.name === 'string' ? e.name : '';
+  if (/^[A-Za-z.#]{1,80}$/.test(name) && !mentionsSecret(new Error(name), secret)) return name;
+  return 'an unexpected error';
+}

@@ -8,6 +8,8 @@
 
 const MASK = '[redacted]';
 const MIN_SENSITIVE_LENGTH = 8;
+/** Secrets shorter than this are looked for in error messages as base64 only. */
+const RAW_SEARCH_MIN_BYTES = 4;
 const sensitive = new Set<string>();
 
 /** Credentials in use, whatever their source, are masked wherever they would be printed. */
@@ -70,11 +72,17 @@ function messages(error: unknown): string[] {
 export function mentionsSecret(error: unknown, secret: Uint8Array): boolean {
   if (secret.byteLength === 0) return false;
   const needle = Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength);
-  const encoded = Buffer.from(needle.toString('base64').replace(/=+$/, ''), 'latin1');
+  // A secret of one to three bytes, as raw text, is an ordinary word of messages ("kms"
+  // in every ARN, "us" in a region): searching for it withheld errors that never quoted
+  // it. Such a secret is guessable in a moment anyway, so only its exact, padded base64
+  // is searched: the form in which a request that quotes it back (KMS Plaintext) holds it.
+  const short = secret.byteLength < RAW_SEARCH_MIN_BYTES;
+  const base64 = needle.toString('base64');
+  const encoded = Buffer.from(short ? base64 : base64.replace(/=+$/, ''), 'latin1');
   try {
     for (const text of messages(error)) {
       const raw = Buffer.from(text, 'utf8');
-      const hit = raw.indexOf(needle) !== -1 || raw.indexOf(encoded) !== -1;
+      const hit = (!short && raw.indexOf(needle) !== -1) || raw.indexOf(encoded) !== -1;
       raw.fill(0);
       if (hit) return true;
     }

@@ -115,6 +115,14 @@ describe('encrypt and decrypt', () => {
     expect(errors[0]).toContain('nosuchuser');
   });
 
+  it('shows the real error for a short secret that happens to be a word of it', async () => {
+    // "kms" is in every KMS ARN and alias message; it is not the secret being quoted back.
+    const r = await run(['encrypt', '--local', '--key', 'alias/nope'], 'kms');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^kms-demo: KMS key alias\/nope was not found/m);
+    expect(r.stderr).not.toContain('withheld');
+  });
+
   it('treats a malformed id and an empty secret as usage errors (exit 2)', async () => {
     expect((await run(['decrypt', 'Not An Id'])).code).toBe(2);
     const empty = await run(['encrypt'], '');

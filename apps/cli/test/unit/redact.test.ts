@@ -49,4 +49,13 @@ describe('mentionsSecret with short secrets', () => {
     const secret = new TextEncoder().encode('x');
     expect(mentionsSecret(new Error('{"Plaintext":"eA=="}'), secret)).toBe(true);
   });
+
+  it('looks for a secret of under 4 bytes as its exact base64 only, not as a word', () => {
+    const kms = new TextEncoder().encode('kms');
+    const arn = new Error('Key arn:aws:kms:us-east-1:111122223333:alias/nope is not found');
+    expect(mentionsSecret(arn, kms)).toBe(false);
+    expect(mentionsSecret(new Error('{"Plaintext":"a21z"}'), kms)).toBe(true);
+    // Four bytes and up: the raw text counts again.
+    expect(mentionsSecret(new Error('refused pass!'), new TextEncoder().encode('pass'))).toBe(true);
+  });
 });
