@@ -15,9 +15,10 @@ const EPILOGUE = [
   "Start here: 'kms-demo encrypt' asks for a secret (hidden) and prints its new id;",
   "'kms-demo decrypt <id>' prints the secret back. 'pnpm demo' walks through both.",
   '',
-  'With no configuration, secrets live in an embedded local emulator (state in',
-  'KMS_DEMO_HOME, default ~/.local/state/kms-demo). After `cd infra && pulumi up` the same',
-  'commands use the deployed key and table. `kms-demo status` shows what is used and why.',
+  'With no configuration, secrets live in an embedded local emulator, its state in',
+  '$KMS_DEMO_HOME, else $XDG_STATE_HOME/kms-demo, else ~/.local/state/kms-demo. After',
+  '`cd infra && pulumi up` the same commands use the deployed key and table.',
+  '`kms-demo status` shows what is used and why.',
 ].join('\n');
 
 /**

@@ -41,6 +41,9 @@ describe('--help and --version', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^Start here: 'kms-demo encrypt'/m);
+    expect(r.stdout).toContain(
+      '$KMS_DEMO_HOME, else $XDG_STATE_HOME/kms-demo, else ~/.local/state/kms-demo',
+    );
     for (const [command] of COMMANDS) expect(r.stdout).toContain(`kms-demo ${command}`);
     for (const option of [
       '--stack',
