@@ -1,13 +1,32 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
-/** True when a process with this pid exists, even one owned by another user (EPERM). */
+/**
+ * True when a process with this pid runs, even one owned by another user (EPERM). A
+ * process that has exited but is not yet reaped (a zombie) still answers signal 0; it
+ * holds no lock and serves nothing, so on Linux its /proc state (Z or X) counts as dead.
+ * A server killed with SIGKILL stays a zombie until its parent, often init, reaps it.
+ */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const state = processState(pid);
+  return state !== 'Z' && state !== 'X';
+}
+
+/** The one-letter state of field 3 of /proc/<pid>/stat, or undefined off Linux or when hidden. */
+export function processState(pid: number): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return statFields(stat)[0];
 }
 
 /**
@@ -24,12 +43,19 @@ export async function processStartTime(pid: number): Promise<string | undefined>
   } catch {
     return undefined;
   }
-  // Field 2, the command name, is in parentheses and may itself hold spaces or ')'; the
-  // fields after the last ')' start at field 3.
-  const fields = stat
-    .slice(stat.lastIndexOf(')') + 1)
+  const startTime = statFields(stat)[22 - 3];
+  return startTime && /^\d+$/.test(startTime) ? startTime : undefined;
+}
+
+/**
+ * The fields of a /proc/<pid>/stat line from field 3 on. Field 2, the command name, is in
+ * parentheses and may itself hold spaces or ')', so the split starts after the last ')'.
+ */
+export function statFields(stat: string): string[] {
+  const close = stat.lastIndexOf(')');
+  if (close < 0) return [];
+  return stat
+    .slice(close + 1)
     .trim()
     .split(/\s+/);
-  const startTime = fields[22 - 3];
-  return startTime && /^\d+$/.test(startTime) ? startTime : undefined;
 }
