@@ -19,6 +19,18 @@ export interface AwsClientOptions {
    * connection refused on a loopback address is not retried (see retry-strategy.ts).
    */
   maxAttempts?: number;
+  /**
+   * Where the SDK's own messages go (e.g. its "multiple credential sources" warning).
+   * Without one the SDK writes some of them to the console.
+   */
+  logger?: AwsLogger;
+}
+
+export interface AwsLogger {
+  debug(...content: unknown[]): void;
+  info(...content: unknown[]): void;
+  warn(...content: unknown[]): void;
+  error(...content: unknown[]): void;
 }
 
 export interface AwsClients {
@@ -44,6 +56,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   return { kms: new KMS(config()), dynamodb: new DynamoDBClient(config()), region };
 }

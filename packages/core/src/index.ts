@@ -2,6 +2,7 @@ export { fromAwsError } from './aws-errors.js';
 export {
   type AwsClientOptions,
   type AwsClients,
+  type AwsLogger,
   createAwsClients,
   DEFAULT_MAX_ATTEMPTS,
 } from './clients.js';

@@ -55,7 +55,7 @@ export class SecretTable {
         ConditionExpression: 'attribute_not_exists(#u)',
         ExpressionAttributeNames: { '#u': ATTRIBUTES.appuser },
       },
-      `An item with id '${item.appuser}' already exists; choose another id, or use replace to overwrite it.`,
+      `An item with id '${item.appuser}' already exists and is never overwritten; choose another id, or delete that item first.`,
     );
   }
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  createAwsClients,
   KEY_ALIAS,
   PARTITION_KEY,
   SECRET_ATTRIBUTE,
@@ -133,5 +134,57 @@ describe('legacy items written by the original demo', () => {
     expect(text(got.secret)).toBe('mySuperSecretPasswd');
     expect(got).toMatchObject({ appuser: '12345', scheme: 'legacy', legacy: true });
     expect(await store.describe('12345')).toMatchObject({ scheme: 'legacy', legacy: true });
+  });
+
+  it('says a legacy ciphertext stored as its base64 text was encoded twice, not only altered', async () => {
+    const { CiphertextBlob } = await emulator.kms.encrypt({
+      KeyId: KEY_ALIAS,
+      Plaintext: utf8('mySuperSecretPasswd'),
+    });
+    const base64Text = utf8(Buffer.from(CiphertextBlob as Uint8Array).toString('base64'));
+    await emulator.doc.send(
+      new PutCommand({
+        TableName: TABLE_NAME,
+        Item: { [PARTITION_KEY]: '23456', [SECRET_ATTRIBUTE]: base64Text },
+      }),
+    );
+    const error = await store.get('23456').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INTEGRITY' });
+    expect((error as Error).message).toMatch(/base64 text .* encoded the ciphertext twice/);
+    expect((error as Error).message).not.toContain('mySuperSecretPasswd');
+  });
+});
+
+describe('the SDK clients', () => {
+  it("send the SDK's own warnings to the logger given, never to the console", async () => {
+    // Both a profile and keys in the environment: the SDK's credential chain warns that
+    // several sources were found (once per process), then goes with the profile, which
+    // does not exist here, so the call itself fails.
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_PROFILE: 'some-profile',
+      AWS_ACCESS_KEY_ID: emulator.aws.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: emulator.aws.credentials.secretAccessKey,
+    });
+    const warnings: string[] = [];
+    const consoleWarn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const { kms } = createAwsClients({
+        endpoint: emulator.aws.endpoint,
+        region: emulator.aws.region,
+        logger: {
+          debug() {},
+          info() {},
+          warn: (...content: unknown[]) => warnings.push(content.join(' ')),
+          error() {},
+        },
+      });
+      await expect(kms.describeKey({ KeyId: KEY_ALIAS })).rejects.toThrow();
+      expect(warnings.join('\n')).toMatch(/Multiple credential sources detected/);
+      expect(consoleWarn).not.toHaveBeenCalled();
+    } finally {
+      consoleWarn.mockRestore();
+      process.env = saved;
+    }
   });
 });
