@@ -7,6 +7,7 @@ import { failedError } from '../errors.js';
 import { displayPath } from '../io/output.js';
 import { type ServerOrigin, serverOrigin } from './server-meta.js';
 import { tryAcquireStartLock } from './start-lock.js';
+import { serverLockHeld } from './start-under-way.js';
 import { stopServer } from './stop-server.js';
 
 /** An auto-started server stops itself after this long without requests. */
@@ -14,6 +15,9 @@ export const AUTO_SERVER_IDLE_SECONDS = 600;
 export const SERVER_LOG_FILE = 'server.log';
 const START_TIMEOUT_MS = 20_000;
 const POLL_MS = 40;
+/** Early exits of a spawned server, with nobody else holding the state dir, before giving up. */
+const MAX_FAILED_STARTS = 3;
+const RETRY_MAX_MS = 1000;
 
 export interface LocalServer {
   endpoint: string;
@@ -48,6 +52,7 @@ export async function ensureLocalServer(stateDir: string): Promise<LocalServer> 
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const deadline = Date.now() + START_TIMEOUT_MS;
   const log = join(stateDir, SERVER_LOG_FILE);
+  let failedStarts = 0;
   while (Date.now() < deadline) {
     const running = usable(await findRunningServer(stateDir));
     if (running) return running;
@@ -56,33 +61,58 @@ export async function ensureLocalServer(stateDir: string): Promise<LocalServer> 
       await sleep(POLL_MS);
       continue;
     }
+    let outcome: LocalServer | 'exited';
     try {
-      const again = await findRunningServer(stateDir);
-      const use = usable(again);
-      if (use) return use;
-      const replaced = again ? await stopServer(stateDir, again.pid) : undefined;
-      const started = (up: RunningServer): LocalServer => ({
-        ...up,
-        started: true,
-        origin: 'current',
-        ...(replaced ? { replacedPid: replaced.pid } : {}),
-      });
-      const exited = await spawnServer(stateDir, log);
-      while (Date.now() < deadline) {
-        const up = await findRunningServer(stateDir);
-        if (up) return started(up);
-        if (exited.done) break;
-        await sleep(POLL_MS);
-      }
-      const up = await findRunningServer(stateDir);
-      if (up) return started(up);
-      throw failedError(
-        `the local emulator did not start; see ${displayPath(log)}, or run 'kms-demo local start' to watch it`,
-      );
+      outcome = await startUnderLock(stateDir, log, deadline);
     } finally {
       await release();
     }
+    if (outcome !== 'exited') return outcome;
+    // The server exited before answering. While another process still holds the state
+    // dir (a server finishing its shutdown, or one just starting) that is only a matter
+    // of time: try again until the deadline. Any other early exit is retried a few
+    // times, since the cause may be as passing, then reported with the log.
+    if (!(await serverLockHeld(stateDir)) && ++failedStarts >= MAX_FAILED_STARTS) {
+      throw failedError(
+        `the local emulator did not start; see ${displayPath(log)}, or run 'kms-demo local start' to watch it`,
+      );
+    }
+    await sleep(Math.min(RETRY_MAX_MS, POLL_MS * 2 ** failedStarts));
   }
+  throw failedError(
+    `timed out waiting for the local emulator in ${displayPath(stateDir)}; see ${displayPath(log)}`,
+  );
+}
+
+/**
+ * With the start lock held: the server that is running after all, or a new one, or
+ * 'exited' when the new one ended before answering.
+ */
+async function startUnderLock(
+  stateDir: string,
+  log: string,
+  deadline: number,
+): Promise<LocalServer | 'exited'> {
+  const again = await findRunningServer(stateDir);
+  const use = usable(again);
+  if (use) return use;
+  const replaced = again ? await stopServer(stateDir, again.pid) : undefined;
+  const started = (up: RunningServer): LocalServer => ({
+    ...up,
+    started: true,
+    origin: 'current',
+    ...(replaced ? { replacedPid: replaced.pid } : {}),
+  });
+  const exited = await spawnServer(stateDir, log);
+  while (Date.now() < deadline) {
+    const up = await findRunningServer(stateDir);
+    if (up) return started(up);
+    if (exited.done) break;
+    await sleep(POLL_MS);
+  }
+  const up = await findRunningServer(stateDir);
+  if (up) return started(up);
+  if (exited.done) return 'exited';
   throw failedError(
     `timed out waiting for the local emulator in ${displayPath(stateDir)}; see ${displayPath(log)}`,
   );

@@ -1,17 +1,8 @@
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '@kms-demo/local-aws';
 
 export const START_LOCK_FILE = 'start.lock';
-
-/** True while a process with this pid exists (signal 0 only checks). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * An exclusive lock for starting the background server: a file created with O_EXCL that
@@ -33,7 +24,9 @@ export async function tryAcquireStartLock(
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-  if (Number.isInteger(owner) && owner > 0 ? !isAlive(owner) : await olderThan(path, 5_000)) {
+  if (
+    Number.isInteger(owner) && owner > 0 ? !isProcessAlive(owner) : await olderThan(path, 5_000)
+  ) {
     await unlink(path).catch(() => undefined);
   }
   return undefined;

@@ -1,6 +1,5 @@
-import { findRunningServer, type RunningServer } from '@kms-demo/local-aws';
+import { findRunningServer, isProcessAlive, type RunningServer } from '@kms-demo/local-aws';
 import { failedError } from '../errors.js';
-import { isAlive } from './start-lock.js';
 
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -22,7 +21,9 @@ export async function stopServer(
     throw failedError(`cannot stop the local server (pid ${server.pid})`, error);
   }
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (isAlive(server.pid)) {
+  // An exited server is done even before its parent (often init) reaps it: a zombie
+  // counts as dead, so stopping does not wait for the reaping.
+  while (isProcessAlive(server.pid)) {
     if (Date.now() > deadline) {
       throw failedError(
         `the local server (pid ${server.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s`,
