@@ -8,6 +8,7 @@ import type { Resolved, ResolvedConfig } from './config/types.js';
 import type { GlobalOptions } from './global-options.js';
 import { displayPath, say } from './io/output.js';
 import { addSensitive } from './io/redact.js';
+import { sdkLogger } from './io/sdk-logger.js';
 import { ensureLocalServer, type LocalServer } from './local/ensure-local-server.js';
 
 export interface LocalConnection extends LocalServer {
@@ -32,8 +33,10 @@ export interface Session extends Clients {
 export function createClients(
   config: ResolvedConfig,
   local: LocalConnection | undefined,
-  o: { maxAttempts?: number } = {},
+  o: { maxAttempts?: number; verbose?: boolean } = {},
 ): Clients {
+  const { verbose, ...sdk } = o;
+  const logger = sdkLogger({ verbose });
   let clients: ReturnType<typeof createAwsClients>;
   let endpoint: string | undefined;
   if (config.target === 'local') {
@@ -43,7 +46,8 @@ export function createClients(
       region: local.region,
       endpoint,
       credentials: local.credentials,
-      ...o,
+      logger,
+      ...sdk,
     });
   } else {
     endpoint = config.endpoint?.value;
@@ -51,7 +55,8 @@ export function createClients(
       region: config.region.value,
       ...(endpoint ? { endpoint } : {}),
       ...(config.profile ? { profile: config.profile.value } : {}),
-      ...o,
+      logger,
+      ...sdk,
     });
   }
   return {
@@ -102,7 +107,7 @@ export async function openSession(argv: GlobalOptions): Promise<Session> {
       );
     }
   }
-  const clients = createClients(config, local);
+  const clients = createClients(config, local, { verbose: argv.verbose === true });
   const store = createSecretStore({
     kms: clients.kms,
     dynamodb: clients.dynamodb,

@@ -83,7 +83,10 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
     }
 
     if (reachableTarget) {
-      const clients = createClients(config, local, { maxAttempts: 1 });
+      const clients = createClients(config, local, {
+        maxAttempts: 1,
+        verbose: argv.verbose === true,
+      });
       try {
         const [keyCheck, tableCheck] = await Promise.all([
           check(async (abortSignal) => {
