@@ -4,6 +4,10 @@ import type { GlobalOptions } from '../../global-options.js';
 import { displayPath, out, outJson } from '../../io/output.js';
 
 const UNSET = ['AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_PROFILE'];
+/** How long to wait for a server that another process is starting. */
+const START_WAIT_MS = 10_000;
+/** A `local start` launched just before takes about 0.2 s to claim the start lock. */
+const START_GRACE_MS = 1_000;
 
 /** Single-quotes a value for POSIX shells. */
 const shellQuote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
@@ -15,7 +19,7 @@ export const localEnvCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   builder: (y: Argv<GlobalOptions>) =>
     y
       .example(
-        'eval "$($0 local env)"',
+        'vars="$($0 local env)" && eval "$vars"',
         'Set AWS_ENDPOINT_URL, credentials and region in this shell',
       )
       .example(
@@ -26,8 +30,24 @@ export const localEnvCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   handler: async (argv) => {
     const { resolveStateDir } = await import('../../config/state-dir.js');
     const { findRunningServer, loadOrCreateCredentials } = await import('@kms-demo/local-aws');
+    const { startUnderWay } = await import('../../local/start-under-way.js');
     const stateDir = resolveStateDir().value;
-    const server = await findRunningServer(stateDir);
+    // `kms-demo local start &` followed at once by `eval "$(kms-demo local env)"`: the
+    // server is on its way, and deciding that none runs would leave the shell pointed
+    // at real AWS. Wait for it while a live process is starting one; and for a moment
+    // even when none is seen yet, since that start may still be booting Node.
+    const now = Date.now();
+    const deadline = now + START_WAIT_MS;
+    const graceEnd = now + START_GRACE_MS;
+    let server = await findRunningServer(stateDir);
+    while (
+      !server &&
+      Date.now() < deadline &&
+      (Date.now() < graceEnd || (await startUnderWay(stateDir)))
+    ) {
+      await new Promise((r) => setTimeout(r, 50));
+      server = await findRunningServer(stateDir);
+    }
     if (!server) {
       throw failedError(
         `no local server runs for ${displayPath(stateDir)}; start one with 'kms-demo local start'`,

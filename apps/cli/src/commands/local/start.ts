@@ -40,12 +40,24 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
     }
     const { prepareStateDir, resolveStateDir } = await import('../../config/state-dir.js');
     const { serverMeta } = await import('../../local/server-meta.js');
+    const { tryAcquireStartLock } = await import('../../local/start-lock.js');
     const { findRunningServer, runLocalAwsForeground } = await import('@kms-demo/local-aws');
     const dir = resolveStateDir();
     await prepareStateDir(dir);
     const stateDir = dir.value;
+    // Holding the start lock until the server answers tells `local env` and the other
+    // commands that a server is on its way, so they wait for it instead of deciding none
+    // runs. A background server's starter already holds it for this process.
+    const release = argv.background ? undefined : await tryAcquireStartLock(stateDir);
+    let released = false;
+    const releaseOnce = async () => {
+      if (released) return;
+      released = true;
+      await release?.();
+    };
     const running = await findRunningServer(stateDir);
     if (running) {
+      await releaseOnce();
       throw failedError(
         `a local server already serves ${displayPath(stateDir)} at ${running.endpoint} (pid ${running.pid}); stop it with 'kms-demo local stop'`,
       );
@@ -57,6 +69,7 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
         meta: serverMeta({ autoStarted: argv.background === true }),
         ...(argv.idleTimeout ? { idleTimeoutMs: argv.idleTimeout * 1000 } : {}),
         onReady: (server) => {
+          void releaseOnce();
           out(server.endpoint);
           say(
             `Local KMS + DynamoDB for ${displayPath(stateDir)} listening at ${server.endpoint} (region ${server.region}); 'eval "$(kms-demo local env)"' points the AWS CLI at it; Ctrl-C stops it`,
@@ -72,6 +85,8 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
         );
       }
       throw error;
+    } finally {
+      await releaseOnce();
     }
   },
 };
