@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '@kms-demo/local-aws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle, expectCleanStderr, Sandbox } from './cli.js';
 
@@ -50,14 +51,9 @@ const serverJson = async () =>
     meta?: Record<string, string>;
   };
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+// A stopped server has ended once it is a zombie, before init reaps it: signal 0 alone
+// would still reach it.
+const alive = (pid: number) => isProcessAlive(pid);
 
 describe('a background server of another build', () => {
   it('is replaced under the start lock, once, by concurrent commands, and no data is lost', async () => {
