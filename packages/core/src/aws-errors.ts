@@ -32,7 +32,6 @@ const THROTTLING_ERRORS = new Set([
   'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',
   'TooManyRequestsException',
-  'LimitExceededException',
 ]);
 const CREDENTIAL_ERRORS = new Set([
   'CredentialsProviderError',
@@ -81,6 +80,15 @@ export function fromAwsError(error: unknown, scope: AwsErrorScope): KmsDemoError
       'INTEGRITY',
       `${who} failed verification in KMS (${name}): it was altered, copied from another item, or encrypted under another key than ${scope.resource}. ` +
         'Do not trust this item; restore it from a backup, or delete the item and store the secret again.',
+      options,
+    );
+  }
+  // Not throttling: KMS and DynamoDB use it for a quota (keys, aliases, concurrent table
+  // operations) that waiting and retrying will not lift.
+  if (name === 'LimitExceededException') {
+    return new KmsDemoError(
+      'AWS_ERROR',
+      `AWS refused a request to ${what} because an account quota is exhausted (${name}); free some of it or ask AWS to raise it.`,
       options,
     );
   }

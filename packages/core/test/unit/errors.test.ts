@@ -17,6 +17,7 @@ describe('fromAwsError maps SDK errors to stable codes', () => {
     ['ThrottlingException', kmsScope, 'THROTTLED', /retry/],
     ['ProvisionedThroughputExceededException', tableScope, 'THROTTLED', /retry/],
     ['ThrottlingException', tableScope, 'THROTTLED', /retry/],
+    ['LimitExceededException', kmsScope, 'AWS_ERROR', /quota is exhausted/],
     ['ResourceNotFoundException', tableScope, 'TABLE_NOT_FOUND', /deploy the stack/],
     ['ConditionalCheckFailedException', tableScope, 'CONFLICT', /retry/],
     ['AccessDeniedException', tableScope, 'AWS_ERROR', /grant .*dynamodb:GetItem/],
