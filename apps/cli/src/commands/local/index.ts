@@ -18,6 +18,6 @@ export const localCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       .command(localResetCommand as CommandModule<GlobalOptions, object>)
       .demandCommand(1, 'name a local command: start, env, status, stop or reset')
       .example('$0 local start', 'Serve on http://127.0.0.1:4566 in the foreground')
-      .example('eval "$($0 local env)"', 'Point the AWS CLI and boto3 at it'),
+      .example('vars="$($0 local env)" && eval "$vars"', 'Point the AWS CLI and boto3 at it'),
   handler: () => {},
 };

@@ -30,7 +30,10 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
       .option('background', { type: 'boolean', hidden: true })
       .example('$0 local start', 'Serve on http://127.0.0.1:4566 until Ctrl-C')
       .example('$0 local start --port 0', 'Serve on any free port')
-      .example('eval "$($0 local env)"', 'Then, in another shell: point the AWS CLI at it'),
+      .example(
+        'vars="$($0 local env)" && eval "$vars"',
+        'Then, in another shell: point the AWS CLI at it',
+      ),
   handler: async (argv) => {
     if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
       throw usageError(`--port must be a TCP port (0-65535), not ${argv.port}`);
@@ -72,7 +75,7 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
           void releaseOnce();
           out(server.endpoint);
           say(
-            `Local KMS + DynamoDB for ${displayPath(stateDir)} listening at ${server.endpoint} (region ${server.region}); 'eval "$(kms-demo local env)"' points the AWS CLI at it; Ctrl-C stops it`,
+            `Local KMS + DynamoDB for ${displayPath(stateDir)} listening at ${server.endpoint} (region ${server.region}); 'vars="$(kms-demo local env)" && eval "$vars"' points the AWS CLI at it; Ctrl-C stops it`,
           );
         },
       });
