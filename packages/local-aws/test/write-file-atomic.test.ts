@@ -2,7 +2,7 @@ import { type FileHandle, mkdir, open, readdir, readFile, stat } from 'node:fs/p
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StateFile } from '../src/kms/state-file.js';
-import { writeFileAtomic } from '../src/state/state-dir.js';
+import { createFileExclusive, writeFileAtomic } from '../src/state/state-dir.js';
 import { makeStateDir, removeStateDir } from './support/temp-server.js';
 
 /**
@@ -92,6 +92,45 @@ describe('writeFileAtomic', () => {
     const target = join(dir, 'server.json');
     recordSyncs(target, 'EIO');
     await expect(writeFileAtomic(target, 'new')).rejects.toMatchObject({ code: 'EIO' });
+  });
+});
+
+describe('createFileExclusive (credentials.json, server.lock)', () => {
+  it('flushes the content before the file appears, then the directory', async () => {
+    const target = join(dir, 'credentials.json');
+    const syncs = recordSyncs(target);
+    expect(await createFileExclusive(target, 'secret')).toBe(true);
+    // The content is on disk while the file is still invisible, so a power loss can never
+    // leave it there but empty; the directory flush then makes its name durable.
+    expect(syncs).toEqual([
+      { directory: false, target: undefined },
+      { directory: true, target: 'secret' },
+    ]);
+    expect((await stat(target)).mode & 0o777).toBe(0o600);
+    expect((await readdir(dir)).sort()).toEqual(['credentials.json', 'probe']);
+  });
+
+  it('creates nothing and leaves no temp file behind when the flush fails', async () => {
+    const target = join(dir, 'credentials.json');
+    vi.spyOn(proto, 'sync').mockRejectedValueOnce(errno('EIO'));
+    await expect(createFileExclusive(target, 'secret')).rejects.toMatchObject({ code: 'EIO' });
+    expect(await readdir(dir)).toEqual(['probe']);
+  });
+
+  it('leaves an existing file alone and reports that it did not create it', async () => {
+    const target = join(dir, 'credentials.json');
+    expect(await createFileExclusive(target, 'first')).toBe(true);
+    const syncs = recordSyncs(target);
+    expect(await createFileExclusive(target, 'second')).toBe(false);
+    expect(await readFile(target, 'utf8')).toBe('first');
+    expect(syncs.filter((sync) => sync.directory)).toEqual([]);
+    expect((await readdir(dir)).sort()).toEqual(['credentials.json', 'probe']);
+  });
+
+  it('reports a directory fsync that fails for a real reason (EIO)', async () => {
+    const target = join(dir, 'credentials.json');
+    recordSyncs(target, 'EIO');
+    await expect(createFileExclusive(target, 'secret')).rejects.toMatchObject({ code: 'EIO' });
   });
 });
 

@@ -1,15 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  chmod,
-  type FileHandle,
-  link,
-  mkdir,
-  open,
-  rename,
-  rm,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
+import { chmod, type FileHandle, link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LocalAwsError } from '../errors.js';
 
@@ -49,22 +39,34 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * temp file behind.
  */
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
-  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
-  // 'wx': the temp name is fresh, so a failure to create it leaves nothing of ours to remove.
-  const handle = await open(temp, 'wx', PRIVATE_FILE_MODE);
+  const temp = tempPathBeside(path);
   try {
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeSynced(temp, data);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
   await syncDirectory(dirname(path));
+}
+
+function tempPathBeside(path: string): string {
+  return join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Creates a fresh file with mode 0600 and flushes its content to disk before anyone can
+ * see it under its real name. 'wx': the name is fresh, so a failure to create it leaves
+ * nothing of ours to remove; any later failure leaves the file for the caller to remove.
+ */
+async function writeSynced(path: string, data: string): Promise<void> {
+  const handle = await open(path, 'wx', PRIVATE_FILE_MODE);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -86,19 +88,22 @@ async function syncDirectory(dir: string): Promise<void> {
 
 /**
  * Creates a file with mode 0600 only if it does not exist yet, returning false if it does.
- * The content is written aside and hard-linked into place, so the file appears complete
- * or not at all, and of two racing creators exactly one wins.
+ * The content is written aside, flushed, and hard-linked into place, so the file appears
+ * complete or not at all, and of two racing creators exactly one wins. The directory is
+ * flushed afterwards, so after a power loss the file is there with its content, never
+ * empty: a caller that saw it created (credentials handed out) can rely on it.
  */
 export async function createFileExclusive(path: string, data: string): Promise<boolean> {
-  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempPathBeside(path);
   try {
-    await writeFile(temp, data, { flag: 'wx', mode: PRIVATE_FILE_MODE });
+    await writeSynced(temp, data);
     await link(temp, path);
-    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   } finally {
     await rm(temp, { force: true });
   }
+  await syncDirectory(dirname(path));
+  return true;
 }
