@@ -5,4 +5,4 @@ export { type LocalAws, startLocalAws } from './local-aws.js';
 export { isLoopbackHost, type LocalAwsOptions } from './options.js';
 export { type LocalAwsCredentials, loadOrCreateCredentials } from './state/credentials.js';
 export { findRunningServer, type RunningServer } from './state/discovery.js';
-export { isProcessAlive } from './state/process-identity.js';
+export { isProcessAlive, processStartTime } from './state/process-identity.js';
