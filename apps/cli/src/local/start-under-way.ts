@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isProcessAlive } from '@kms-demo/local-aws';
-import { START_LOCK_FILE } from './start-lock.js';
+import { type LockOwner, lockOwnerRuns, parseLockOwner, START_LOCK_FILE } from './start-lock.js';
 
-/** The emulator's claim on a state dir (see local-aws state-lock.ts); its pid comes first. */
+/**
+ * The emulator's claim on a state dir (see local-aws state-lock.ts): the same
+ * `<pid>\n<start time>\n` shape as the start lock, read by the same rule.
+ */
 const SERVER_LOCK_FILE = 'server.lock';
 
 /**
@@ -12,20 +14,20 @@ const SERVER_LOCK_FILE = 'server.lock';
  * though no endpoint may answer for it yet.
  */
 export async function startUnderWay(stateDir: string): Promise<boolean> {
-  const starter = await ownerPid(join(stateDir, START_LOCK_FILE));
-  if (starter !== undefined && starter !== process.pid && isProcessAlive(starter)) return true;
+  const starter = await lockOwner(join(stateDir, START_LOCK_FILE));
+  if (starter !== undefined && starter.pid !== process.pid && (await lockOwnerRuns(starter))) {
+    return true;
+  }
   return serverLockHeld(stateDir);
 }
 
 /** True while a live server process holds the state dir's lock, answering or not. */
 export async function serverLockHeld(stateDir: string): Promise<boolean> {
-  const holder = await ownerPid(join(stateDir, SERVER_LOCK_FILE));
-  return holder !== undefined && isProcessAlive(holder);
+  const holder = await lockOwner(join(stateDir, SERVER_LOCK_FILE));
+  return holder !== undefined && (await lockOwnerRuns(holder));
 }
 
-/** The pid on the first line of a lock file, if it holds one. */
-async function ownerPid(path: string): Promise<number | undefined> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  const pid = Number.parseInt(text.split('\n')[0] ?? '', 10);
-  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+async function lockOwner(path: string): Promise<LockOwner | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : parseLockOwner(text);
 }
