@@ -5,4 +5,6 @@ export { type LocalAws, startLocalAws } from './local-aws.js';
 export { isLoopbackHost, type LocalAwsOptions } from './options.js';
 export { type LocalAwsCredentials, loadOrCreateCredentials } from './state/credentials.js';
 export { findRunningServer, type RunningServer } from './state/discovery.js';
+export { type PidLockAttempt, pidLockHeld, tryAcquirePidLock } from './state/pid-lock.js';
 export { isProcessAlive, processStartTime } from './state/process-identity.js';
+export { stateDirInUse } from './state/state-lock.js';

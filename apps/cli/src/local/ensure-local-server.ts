@@ -2,12 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findRunningServer, type RunningServer } from '@kms-demo/local-aws';
+import { findRunningServer, type RunningServer, stateDirInUse } from '@kms-demo/local-aws';
 import { failedError } from '../errors.js';
 import { displayPath } from '../io/output.js';
 import { type ServerOrigin, serverOrigin } from './server-meta.js';
 import { tryAcquireStartLock } from './start-lock.js';
-import { serverLockHeld } from './start-under-way.js';
 import { stopServer } from './stop-server.js';
 
 /** An auto-started server stops itself after this long without requests. */
@@ -72,7 +71,7 @@ export async function ensureLocalServer(stateDir: string): Promise<LocalServer> 
     // dir (a server finishing its shutdown, or one just starting) that is only a matter
     // of time: try again until the deadline. Any other early exit is retried a few
     // times, since the cause may be as passing, then reported with the log.
-    if (!(await serverLockHeld(stateDir)) && ++failedStarts >= MAX_FAILED_STARTS) {
+    if (!(await stateDirInUse(stateDir)) && ++failedStarts >= MAX_FAILED_STARTS) {
       throw failedError(
         `the local emulator did not start; see ${displayPath(log)}, or run 'kms-demo local start' to watch it`,
       );
