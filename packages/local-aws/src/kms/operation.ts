@@ -1,4 +1,4 @@
-import { KmsError } from './errors.js';
+import { invalidState, KmsError } from './errors.js';
 import { parseKeyReference } from './identifiers.js';
 import type { KeyRecord } from './key-record.js';
 import type { KeyStore } from './key-store.js';
@@ -37,10 +37,7 @@ export function requireEnabled(context: OperationContext, key: KeyRecord): void 
 
 export function requireNotPendingDeletion(context: OperationContext, key: KeyRecord): void {
   if (key.state === 'PendingDeletion') {
-    throw new KmsError(
-      'KMSInvalidStateException',
-      `${context.store.arn(key)} is pending deletion.`,
-    );
+    throw invalidState(`${context.store.arn(key)} is pending deletion.`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { KmsError } from '../errors.js';
+import { invalidState } from '../errors.js';
 import { DAY_MS } from '../key-store.js';
 import {
   epochSeconds,
@@ -32,10 +32,7 @@ export const scheduleKeyDeletion: Operation = (context, body) => {
 export const cancelKeyDeletion: Operation = (context, body) => {
   const key = keyFromMember(context, body, 'KeyId', false);
   if (key.state !== 'PendingDeletion') {
-    throw new KmsError(
-      'KMSInvalidStateException',
-      `${context.store.arn(key)} is not pending deletion.`,
-    );
+    throw invalidState(`${context.store.arn(key)} is not pending deletion.`);
   }
   key.state = 'Disabled';
   delete key.deletionAt;
