@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, open } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findRunningServer, type RunningServer, stateDirInUse } from '@kms-demo/local-aws';
@@ -46,9 +46,9 @@ function usable(server: RunningServer | undefined): LocalServer | undefined {
  * concurrent invocations never open the emulator's LevelDB twice. A background server of
  * another build runs other code than this CLI: the lock holder stops it (it finishes
  * the requests in flight and flushes its state) and starts a fresh one on the same data.
+ * `stateDir` exists already (the caller prepared and checked it: config/state-dir.ts).
  */
 export async function ensureLocalServer(stateDir: string): Promise<LocalServer> {
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const deadline = Date.now() + START_TIMEOUT_MS;
   const log = join(stateDir, SERVER_LOG_FILE);
   let failedStarts = 0;
