@@ -69,3 +69,25 @@ export const resourceSpec = {
   },
   region: DEFAULT_REGION,
 } as const;
+
+/** The account id of the local endpoint (the emulator's only account). */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+/**
+ * The principals of the local endpoint, each with its own generated credential:
+ * `admin` the account administrator (creates the key and table), `key-admin` a key
+ * administrator (manages the key, cannot use it), `app` the key user with the app policy
+ * (what the CLI runs as), `auditor` who may look up the trail (CloudTrail LookupEvents).
+ */
+export const LOCAL_PRINCIPALS = ['admin', 'key-admin', 'app', 'auditor'] as const;
+export type LocalPrincipalName = (typeof LOCAL_PRINCIPALS)[number];
+
+/** The IAM user name of a local principal, e.g. `kms-demo-app`. */
+export function localPrincipalUserName(name: LocalPrincipalName): string {
+  return `kms-demo-${name}`;
+}
+
+/** The IAM ARN of a local principal, e.g. `arn:aws:iam::000000000000:user/kms-demo-app`. */
+export function localPrincipalArn(name: LocalPrincipalName): string {
+  return `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${localPrincipalUserName(name)}`;
+}
