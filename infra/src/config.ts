@@ -16,6 +16,12 @@ export interface InfraConfig {
   keyUsers: string[];
   /** Whether DynamoDB refuses to delete the table (so `pulumi destroy` fails while on). */
   tableDeletionProtection: boolean;
+  /**
+   * Whether key users may Decrypt without an encryption context, which only items written
+   * by the original demo need. Off by default: such items are bound to nothing, so anyone
+   * who can write the table could swap another user's ciphertext into an item.
+   */
+  allowLegacyItems: boolean;
   /** Tags on every resource: the project's tags plus the stack's extra tags. */
   tags: Record<string, string>;
 }
@@ -31,6 +37,7 @@ export const CONFIG_DEFAULTS = {
   keyAdministrators: [] as string[],
   keyUsers: [] as string[],
   tableDeletionProtection: true,
+  allowLegacyItems: false,
   tags: [] as string[],
 } as const satisfies Record<keyof InfraConfig, unknown>;
 
@@ -72,6 +79,7 @@ export function readConfig(config: pulumi.Config, deployerArn: string): InfraCon
     keyAdministrators: readPrincipals(config, 'keyAdministrators', deployerArn),
     keyUsers: readPrincipals(config, 'keyUsers', deployerArn),
     tableDeletionProtection: readBoolean(config, 'tableDeletionProtection'),
+    allowLegacyItems: readBoolean(config, 'allowLegacyItems'),
     tags: readTags(config),
   };
 }
@@ -92,7 +100,10 @@ function readDeletionWindow(config: pulumi.Config): number {
   return days;
 }
 
-function readBoolean(config: pulumi.Config, key: 'tableDeletionProtection'): boolean {
+function readBoolean(
+  config: pulumi.Config,
+  key: 'tableDeletionProtection' | 'allowLegacyItems',
+): boolean {
   const raw = config.get(key);
   if (raw === undefined) return CONFIG_DEFAULTS[key];
   if (raw === 'true' || raw === 'false') return raw === 'true';

@@ -1,4 +1,6 @@
 import {
+  buildAppPolicy,
+  buildKeyPolicy,
   KEY_DESCRIPTION,
   KEY_SPEC,
   KEY_USAGE,
@@ -9,8 +11,6 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { InfraConfig } from './config.js';
 import type { DeploymentContext } from './deployment-context.js';
-import { buildAppPolicy } from './policies/app-policy.js';
-import { buildKeyPolicy } from './policies/key-policy.js';
 
 export interface KmsDemoResources {
   key: aws.kms.Key;
@@ -34,6 +34,7 @@ export function createResources(config: InfraConfig, context: DeploymentContext)
         keyAdministrators: config.keyAdministrators,
         keyUsers: config.keyUsers,
         tableName: config.tableName,
+        allowLegacyItems: config.allowLegacyItems,
       }),
     ),
     tags: config.tags,
@@ -60,11 +61,16 @@ export function createResources(config: InfraConfig, context: DeploymentContext)
 
   const appPolicy = new aws.iam.Policy('kms-demo-app', {
     description: `kms-demo: least privilege for the tool's users on ${config.keyAlias} and table ${config.tableName}`,
-    policy: pulumi
-      .all([key.arn, table.arn])
-      .apply(([keyArn, tableArn]) =>
-        JSON.stringify(buildAppPolicy({ keyArn, tableArn, tableName: config.tableName })),
+    policy: pulumi.all([key.arn, table.arn]).apply(([keyArn, tableArn]) =>
+      JSON.stringify(
+        buildAppPolicy({
+          keyArn,
+          tableArn,
+          tableName: config.tableName,
+          allowLegacyItems: config.allowLegacyItems,
+        }),
       ),
+    ),
     tags: config.tags,
   });
 

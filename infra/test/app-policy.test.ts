@@ -1,4 +1,4 @@
-import { CORE_DYNAMODB_ACTIONS, CORE_KMS_ACTIONS } from '@kms-demo/spec';
+import { buildAppPolicy, CORE_DYNAMODB_ACTIONS, CORE_KMS_ACTIONS } from '@kms-demo/spec';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Deployment, deploy } from './support/deploy.js';
 import { asList, statement } from './support/policy.js';
@@ -19,7 +19,6 @@ describe('the app policy', () => {
     expect(stack.appPolicy.Version).toBe('2012-10-17');
     expect(stack.appPolicy.Statement.map((s) => s.Sid)).toEqual([
       'KmsUseKeyForThisTable',
-      'KmsDecryptLegacyItemsWithoutContext',
       'KmsActionsWithoutContext',
       'DynamoDbItemsInThisTable',
     ]);
@@ -54,10 +53,40 @@ describe('the app policy', () => {
     });
   });
 
-  it('allows only decrypt, and only without any encryption context, for legacy items', () => {
-    const legacy = statement(stack.appPolicy, 'KmsDecryptLegacyItemsWithoutContext');
+  it('grants no decrypt without an encryption context unless allowLegacyItems is set', () => {
+    const unbound = stack.appPolicy.Statement.filter(
+      (s) => s.Action.includes('kms:Decrypt') && s.Condition === undefined,
+    );
+    expect(unbound).toEqual([]);
+    expect(stack.appPolicy.Statement.some((s) => s.Sid.includes('Legacy'))).toBe(false);
+  });
+
+  it('with allowLegacyItems, allows only decrypt, and only without any encryption context', async () => {
+    const legacyStack = await deploy({ config: { allowLegacyItems: true } });
+    expect(legacyStack.appPolicy.Statement.map((s) => s.Sid)).toEqual([
+      'KmsUseKeyForThisTable',
+      'KmsDecryptLegacyItemsWithoutContext',
+      'KmsActionsWithoutContext',
+      'DynamoDbItemsInThisTable',
+    ]);
+    const legacy = statement(legacyStack.appPolicy, 'KmsDecryptLegacyItemsWithoutContext');
     expect(legacy.Action).toEqual(['kms:Decrypt']);
+    expect(legacy.Resource).toBe(legacyStack.outputs.keyArn);
     expect(legacy.Condition).toEqual({ Null: { 'kms:EncryptionContextKeys': 'true' } });
+  });
+
+  it('is byte for byte what the shared builder makes, the document the local endpoint enforces', () => {
+    const policy = stack.resource('aws:iam/policy:Policy').inputs.policy;
+    expect(policy).toBe(
+      JSON.stringify(
+        buildAppPolicy({
+          keyArn: stack.outputs.keyArn,
+          tableArn: stack.outputs.tableArn,
+          tableName: stack.outputs.tableName,
+          allowLegacyItems: false,
+        }),
+      ),
+    );
   });
 
   it('allows DescribeKey without a context condition, since it takes none', () => {

@@ -42,7 +42,7 @@ describe('stack config overrides', () => {
 
   it('keeps administrators and users apart in the key policy', async () => {
     const stack = await deploy({
-      config: { keyAdministrators: [ADMIN], keyUsers: [USER_A, USER_B] },
+      config: { keyAdministrators: [ADMIN], keyUsers: [USER_A, USER_B], allowLegacyItems: true },
     });
     expect(statement(stack.keyPolicy, 'KeyAdministrators').Principal).toEqual({ AWS: [ADMIN] });
     const userStatements = stack.keyPolicy.Statement.filter((s) => s.Sid.startsWith('KeyUsers'));
@@ -154,6 +154,12 @@ describe('invalid stack config stops the program before any resource', () => {
   it('rejects a deletion protection value that is not a boolean', async () => {
     await expect(deploy({ config: { tableDeletionProtection: 'yes' } })).rejects.toMatchObject(
       invalid('tableDeletionProtection', /true or false/),
+    );
+  });
+
+  it('rejects an allowLegacyItems value that is not a boolean', async () => {
+    await expect(deploy({ config: { allowLegacyItems: 'yes' } })).rejects.toMatchObject(
+      invalid('allowLegacyItems', /true or false/),
     );
   });
 

@@ -1,4 +1,4 @@
-import { CORE_KMS_ACTIONS, KEY_DESCRIPTION, RESOURCE_TAGS } from '@kms-demo/spec';
+import { buildKeyPolicy, CORE_KMS_ACTIONS, KEY_DESCRIPTION, RESOURCE_TAGS } from '@kms-demo/spec';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Deployment, deploy } from './support/deploy.js';
 import { asList, grants, KMS_CRYPTOGRAPHIC_OPERATIONS, statement } from './support/policy.js';
@@ -63,7 +63,6 @@ describe('the key policy', () => {
       'EnableAccountRootAndIamPolicies',
       'KeyAdministrators',
       'KeyUsersUseKeyForThisTable',
-      'KeyUsersDecryptLegacyItemsWithoutContext',
       'KeyUsersActionsWithoutContext',
     ]);
     expect(stack.keyPolicy.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
@@ -105,11 +104,32 @@ describe('the key policy', () => {
     });
   });
 
-  it('lets users decrypt context-free legacy items, and nothing else without context', () => {
-    const legacy = statement(stack.keyPolicy, 'KeyUsersDecryptLegacyItemsWithoutContext');
+  it('gives users no context-free decrypt by default (allowLegacyItems false)', () => {
+    const sids = stack.keyPolicy.Statement.map((s) => s.Sid);
+    expect(sids).not.toContain('KeyUsersDecryptLegacyItemsWithoutContext');
+  });
+
+  it('with allowLegacyItems, lets users decrypt context-free legacy items, and nothing else without context', async () => {
+    const legacyStack = await deploy({ config: { allowLegacyItems: true } });
+    const legacy = statement(legacyStack.keyPolicy, 'KeyUsersDecryptLegacyItemsWithoutContext');
     expect(legacy.Principal).toEqual({ AWS: [DEPLOYER_USER_ARN] });
     expect(legacy.Action).toEqual(['kms:Decrypt']);
     expect(legacy.Condition).toEqual({ Null: { 'kms:EncryptionContextKeys': 'true' } });
+  });
+
+  it('is byte for byte what the shared builder makes for this account', () => {
+    expect(stack.resource('aws:kms/key:Key').inputs.policy).toBe(
+      JSON.stringify(
+        buildKeyPolicy({
+          partition: 'aws',
+          accountId: ACCOUNT_ID,
+          keyAdministrators: [DEPLOYER_USER_ARN],
+          keyUsers: [DEPLOYER_USER_ARN],
+          tableName: 'demo-kms',
+          allowLegacyItems: false,
+        }),
+      ),
+    );
   });
 
   it('lets users describe the key without a context condition', () => {

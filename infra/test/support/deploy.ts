@@ -1,6 +1,6 @@
+import type { PolicyDocument } from '@kms-demo/spec';
 import * as pulumi from '@pulumi/pulumi';
 import { vi } from 'vitest';
-import type { PolicyDocument } from '../../src/policies/policy-document.js';
 import {
   DEPLOYER_USER_ARN,
   fakeAws,

@@ -1,4 +1,4 @@
-import type { PolicyDocument, PolicyStatement } from '../../src/policies/policy-document.js';
+import type { PolicyDocument, PolicyStatement } from '@kms-demo/spec';
 
 export function statement(document: PolicyDocument, sid: string): PolicyStatement {
   const found = document.Statement.find((candidate) => candidate.Sid === sid);

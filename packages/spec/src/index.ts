@@ -91,3 +91,17 @@ export function localPrincipalUserName(name: LocalPrincipalName): string {
 export function localPrincipalArn(name: LocalPrincipalName): string {
   return `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${localPrincipalUserName(name)}`;
 }
+
+export { buildAdministratorPolicy } from './policies/administrator-policy.js';
+export { type AppPolicyOptions, buildAppPolicy } from './policies/app-policy.js';
+export {
+  buildKeyPolicy,
+  KEY_ADMINISTRATOR_ACTIONS,
+  type KeyPolicyOptions,
+} from './policies/key-policy.js';
+export { type KeyUseOptions, tableContextConditionKey } from './policies/key-use-statements.js';
+export {
+  type PolicyDocument,
+  type PolicyStatement,
+  policyDocument,
+} from './policies/policy-document.js';

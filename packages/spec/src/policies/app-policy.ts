@@ -1,4 +1,4 @@
-import { CORE_DYNAMODB_ACTIONS } from '@kms-demo/spec';
+import { CORE_DYNAMODB_ACTIONS } from '../index.js';
 import { keyUseStatements } from './key-use-statements.js';
 import { type PolicyDocument, policyDocument } from './policy-document.js';
 
@@ -6,6 +6,8 @@ export interface AppPolicyOptions {
   keyArn: string;
   tableArn: string;
   tableName: string;
+  /** Grant the context-free Decrypt that original-demo items need (see keyUseStatements). */
+  allowLegacyItems: boolean;
 }
 
 /**
@@ -18,6 +20,7 @@ export function buildAppPolicy(options: AppPolicyOptions): PolicyDocument {
       sidPrefix: 'Kms',
       tableName: options.tableName,
       resource: options.keyArn,
+      allowLegacyItems: options.allowLegacyItems,
     }),
     {
       Sid: 'DynamoDbItemsInThisTable',

@@ -30,6 +30,8 @@ export interface KeyPolicyOptions {
   keyAdministrators: string[];
   keyUsers: string[];
   tableName: string;
+  /** Grant key users the context-free Decrypt that original-demo items need. */
+  allowLegacyItems: boolean;
 }
 
 /**
@@ -60,6 +62,7 @@ export function buildKeyPolicy(options: KeyPolicyOptions): PolicyDocument {
       tableName: options.tableName,
       resource: '*',
       principals: options.keyUsers,
+      allowLegacyItems: options.allowLegacyItems,
     }),
   ]);
 }

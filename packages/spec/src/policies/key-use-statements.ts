@@ -1,4 +1,4 @@
-import { CORE_KMS_ACTIONS, ENCRYPTION_CONTEXT_KEYS } from '@kms-demo/spec';
+import { CORE_KMS_ACTIONS, ENCRYPTION_CONTEXT_KEYS } from '../index.js';
 import type { PolicyStatement } from './policy-document.js';
 
 type CoreKmsAction = (typeof CORE_KMS_ACTIONS)[number];
@@ -22,15 +22,21 @@ const ACTIONS_WITH_ENCRYPTION_CONTEXT: ReadonlySet<string> = new Set([
 /** The one operation the legacy read path needs; the type proves the core uses it. */
 const LEGACY_DECRYPT_ACTION: CoreKmsAction = 'kms:Decrypt';
 
-/** The IAM condition key naming this table inside the encryption context. */
-export const TABLE_CONTEXT_CONDITION_KEY = `kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEYS.table}`;
+// Computed when a builder runs, not at import: the spec's index re-exports this module
+// and this module reads the index's constants, so nothing here may run during import.
 
-export const CONTEXT_BOUND_KMS_ACTIONS: string[] = CORE_KMS_ACTIONS.filter((action) =>
-  ACTIONS_WITH_ENCRYPTION_CONTEXT.has(action),
-);
-export const CONTEXT_FREE_KMS_ACTIONS: string[] = CORE_KMS_ACTIONS.filter(
-  (action) => !ACTIONS_WITH_ENCRYPTION_CONTEXT.has(action),
-);
+/** The IAM condition key naming this table inside the encryption context. */
+export function tableContextConditionKey(): string {
+  return `kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEYS.table}`;
+}
+
+function contextBoundKmsActions(): string[] {
+  return CORE_KMS_ACTIONS.filter((action) => ACTIONS_WITH_ENCRYPTION_CONTEXT.has(action));
+}
+
+function contextFreeKmsActions(): string[] {
+  return CORE_KMS_ACTIONS.filter((action) => !ACTIONS_WITH_ENCRYPTION_CONTEXT.has(action));
+}
 
 export interface KeyUseOptions {
   /** Prefix for the statement ids, so key policy and IAM policy statements read apart. */
@@ -41,6 +47,8 @@ export interface KeyUseOptions {
   resource: string;
   /** Set for key policy statements; IAM policies take their principal from attachment. */
   principals?: string[];
+  /** Whether the context-free Decrypt of original-demo items is granted (statement 2). */
+  allowLegacyItems: boolean;
 }
 
 /**
@@ -49,11 +57,13 @@ export interface KeyUseOptions {
  * 1. Encrypt, GenerateDataKey and Decrypt only when the encryption context names this
  *    table, so a ciphertext made for this table cannot be produced or opened for another
  *    purpose with the same grant.
- * 2. Decrypt when the request has no encryption context at all. Items written by the
- *    original demo were encrypted with a bare KMS Encrypt call and carry no context; the
- *    tool must still read them to show and migrate them. The `Null` condition matches only
- *    context-free requests, so this opens nothing for ciphertexts that carry a context
- *    for another table, and it grants no Encrypt: new ciphertexts always carry the context.
+ * 2. Only with `allowLegacyItems`: Decrypt when the request has no encryption context at
+ *    all. Items written by the original demo were encrypted with a bare KMS Encrypt call
+ *    and carry no context. Nothing binds such a ciphertext to its item, so whoever can
+ *    write the table can swap one user's legacy ciphertext into another's item: the
+ *    grant is off unless a deployment still has such items to read and migrate. The
+ *    `Null` condition matches only context-free requests, so it opens nothing for
+ *    ciphertexts that carry a context for another table, and it grants no Encrypt.
  * 3. The remaining core actions (DescribeKey), which take no encryption context.
  */
 export function keyUseStatements(options: KeyUseOptions): PolicyStatement[] {
@@ -63,25 +73,28 @@ export function keyUseStatements(options: KeyUseOptions): PolicyStatement[] {
       Sid: `${options.sidPrefix}UseKeyForThisTable`,
       Effect: 'Allow',
       ...principal,
-      Action: CONTEXT_BOUND_KMS_ACTIONS,
+      Action: contextBoundKmsActions(),
       Resource: options.resource,
-      Condition: { StringEquals: { [TABLE_CONTEXT_CONDITION_KEY]: options.tableName } },
+      Condition: { StringEquals: { [tableContextConditionKey()]: options.tableName } },
     },
-    {
+  ];
+  if (options.allowLegacyItems) {
+    statements.push({
       Sid: `${options.sidPrefix}DecryptLegacyItemsWithoutContext`,
       Effect: 'Allow',
       ...principal,
       Action: [LEGACY_DECRYPT_ACTION],
       Resource: options.resource,
       Condition: { Null: { 'kms:EncryptionContextKeys': 'true' } },
-    },
-  ];
-  if (CONTEXT_FREE_KMS_ACTIONS.length > 0) {
+    });
+  }
+  const contextFree = contextFreeKmsActions();
+  if (contextFree.length > 0) {
     statements.push({
       Sid: `${options.sidPrefix}ActionsWithoutContext`,
       Effect: 'Allow',
       ...principal,
-      Action: CONTEXT_FREE_KMS_ACTIONS,
+      Action: contextFree,
       Resource: options.resource,
     });
   }
