@@ -12,12 +12,18 @@ import type { KmsService } from './kms/service.js';
 /**
  * Makes sure the resources the original demo created by hand exist (the key behind
  * alias/demo-kms and the table demo-kms keyed by appuser), so a user following its steps
- * finds them ready. Safe to run at every start. Returns the key's ARN.
+ * finds them ready, the key with `keyPolicy`. This is the administrator's work (the
+ * `admin` principal's, as the original demo's console user did it), done before the
+ * endpoint takes requests. Safe to run at every start. Returns the key's ARN.
  */
-export async function bootstrapResources(kms: KmsService, dynamo: DynamoBackend): Promise<string> {
+export async function bootstrapResources(
+  kms: KmsService,
+  dynamo: DynamoBackend,
+  keyPolicy?: { document: string; replaces: string[] },
+): Promise<string> {
   let keyArn: string;
   try {
-    keyArn = await kms.ensureKeyWithAlias(KEY_ALIAS, KEY_DESCRIPTION);
+    keyArn = await kms.ensureKeyWithAlias(KEY_ALIAS, KEY_DESCRIPTION, keyPolicy);
   } catch (error) {
     throw new LocalAwsError('BOOTSTRAP_FAILED', `Could not create the KMS key ${KEY_ALIAS}.`, {
       cause: error,

@@ -17,16 +17,24 @@ export interface ForegroundOptions extends LocalAwsOptions {
  * Runs the endpoint until SIGINT or SIGTERM (or its idle timeout): records endpoint and
  * pid in `<stateDir>/server.json` (0600) so other processes can find it, and on stop
  * closes it with state flushed and removes the record. Resolves once stopped.
- * Internal errors are one line each on stderr (the CLI's server.log) unless the caller
- * passes its own `onInternalError`.
+ * Internal errors and refused requests (AccessDeniedException, numbered) are one line
+ * each on stderr (the CLI's server.log) unless the caller passes its own handlers.
  */
 export async function runLocalAwsForeground(options: ForegroundOptions): Promise<void> {
   // This process owns the state dir: everything it creates there, including the LevelDB
   // files dynalite writes with default modes, is for the owner only (0600 / 0700).
   process.umask(0o077);
+  let denials = 0;
   const server = await startLocalAws({
     ...options,
     onInternalError: options.onInternalError ?? logInternalError,
+    // One counted line per refusal in the server log: ARNs and actions, never a body.
+    onAccessDenied:
+      options.onAccessDenied ??
+      ((denial) => {
+        denials++;
+        process.stderr.write(`kms-demo local: AccessDenied #${denials}: ${denial.message}\n`);
+      }),
   });
   const stop = () => {
     void server.close().catch(() => {});

@@ -1,8 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { LocalPrincipalName } from '@kms-demo/spec';
 import { ActivityTracker } from './activity-tracker.js';
 import { SignatureVerifier } from './auth/verify-signature.js';
+import type { Denial } from './authz/authorize.js';
+import { type LocalPrincipal, localKeyPolicy, localPrincipals } from './authz/local-principals.js';
 import { bootstrapResources, findBootstrapKeyArn } from './bootstrap.js';
 import { startDynamoBackend } from './dynamodb/dynalite-backend.js';
 import { LocalAwsError } from './errors.js';
@@ -10,7 +13,7 @@ import { FaultInjector } from './faults.js';
 import { createKmsService } from './kms/service.js';
 import { type LocalAwsOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { createAwsServer } from './server.js';
-import { type LocalAwsCredentials, loadOrCreateCredentials } from './state/credentials.js';
+import { type LocalAwsCredentials, loadOrCreatePrincipalCredentials } from './state/credentials.js';
 import { ensurePrivateDir } from './state/state-dir.js';
 import { acquireStateLock } from './state/state-lock.js';
 
@@ -18,8 +21,14 @@ export interface LocalAws {
   /** e.g. `http://127.0.0.1:4566`; give it to SDKs as `endpoint`, to the AWS CLI as `--endpoint-url`. */
   endpoint: string;
   region: string;
-  /** The only credentials the endpoint accepts (when auth is on). */
+  /** The `admin` principal's credentials: allowed everything, as the account administrator. */
   credentials: LocalAwsCredentials;
+  /** Each principal's IAM ARN and credentials (admin, key-admin, app, auditor). */
+  principals: Readonly<
+    Record<LocalPrincipalName, { arn: string; credentials: LocalAwsCredentials }>
+  >;
+  /** Requests refused with AccessDeniedException since start. */
+  readonly accessDenied: number;
   /** ARN of the key behind alias/demo-kms; empty if bootstrap is off and it does not exist. */
   keyArn: string;
   stateDir: string;
@@ -46,7 +55,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     for (const step of [...teardown].reverse()) await step().catch(() => {});
   };
   try {
-    const credentials = await loadOrCreateCredentials(opts.stateDir);
+    const credentials = await loadOrCreatePrincipalCredentials(opts.stateDir);
     const kms = await createKmsService({
       stateDir: opts.stateDir,
       region: opts.region,
@@ -60,8 +69,15 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       accountId: opts.accountId,
     });
     teardown.push(() => dynamo.close());
+    const policyFor = (allowLegacyItems: boolean) =>
+      localKeyPolicy({ accountId: opts.accountId, allowLegacyItems });
+    const keyPolicy = {
+      document: policyFor(opts.allowLegacyItems),
+      // A key policy an earlier start wrote with the other legacy setting follows this one.
+      replaces: [policyFor(!opts.allowLegacyItems)],
+    };
     const keyArn = await (opts.bootstrap
-      ? bootstrapResources(kms, dynamo)
+      ? bootstrapResources(kms, dynamo, keyPolicy)
       : findBootstrapKeyArn(kms)
     ).catch((error: unknown) => {
       if (error instanceof LocalAwsError) throw error;
@@ -72,12 +88,36 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       );
     });
 
+    const principals = localPrincipals(credentials, {
+      accountId: opts.accountId,
+      region: opts.region,
+      keyArn,
+      allowLegacyItems: opts.allowLegacyItems,
+    });
+    const keyring = new Map(
+      principals.map((principal) => [
+        principal.credentials.accessKeyId,
+        { credentials: principal.credentials, principal },
+      ]),
+    );
+    let accessDenied = 0;
+    const reportDenied = options.onAccessDenied ?? (() => {});
+    const onDenied = (denial: Denial) => {
+      accessDenied++;
+      try {
+        reportDenied(denial);
+      } catch {}
+    };
+
     const reportInternal = options.onInternalError ?? (() => {});
     const activity = new ActivityTracker(opts.idleTimeoutMs);
     const server = createAwsServer({
       kms,
       dynamo,
-      verifier: opts.auth ? new SignatureVerifier(credentials, opts.region) : undefined,
+      verifier: opts.auth ? new SignatureVerifier<LocalPrincipal>(keyring, opts.region) : undefined,
+      ...(opts.authorization
+        ? { authorization: { scope: { region: opts.region, accountId: opts.accountId }, onDenied } }
+        : {}),
       faults: new FaultInjector(opts.faults),
       onRequestStart: (kind) => activity.start(kind),
       onRequestEnd: (kind) => activity.end(kind),
@@ -127,7 +167,15 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       region: opts.region,
       // A fresh copy each time: SDK clients annotate the credentials object they are given.
       get credentials() {
-        return { ...credentials };
+        return { ...credentials.admin };
+      },
+      get principals() {
+        return Object.fromEntries(
+          principals.map((p) => [p.name, { arn: p.arn, credentials: { ...p.credentials } }]),
+        ) as LocalAws['principals'];
+      },
+      get accessDenied() {
+        return accessDenied;
       },
       keyArn,
       stateDir: opts.stateDir,

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { DEFAULT_REGION } from '@kms-demo/spec';
+import { DEFAULT_REGION, LOCAL_ACCOUNT_ID } from '@kms-demo/spec';
+import type { Denial } from './authz/authorize.js';
 import { LocalAwsError } from './errors.js';
 import { type FaultOptions, resolveFaultOptions } from './faults.js';
 
@@ -14,10 +15,23 @@ export interface LocalAwsOptions {
   allowNonLoopback?: boolean;
   /** Default the spec's DEFAULT_REGION. */
   region?: string;
-  /** Default 000000000000. */
+  /** Default the spec's LOCAL_ACCOUNT_ID, 000000000000. */
   accountId?: string;
   /** Verify the SigV4 signature of every request; default true. */
   auth?: boolean;
+  /**
+   * Authorize every signed request against the key policy and the signer's identity
+   * policies; default true. Needs `auth` (an unsigned request has no principal).
+   */
+  authorization?: boolean;
+  /**
+   * Whether the local key policy and app policy grant the context-free Decrypt that
+   * original-demo items need (infra's `allowLegacyItems`); default true, so the original
+   * demo's flow works offline.
+   */
+  allowLegacyItems?: boolean;
+  /** Told of every request refused with AccessDeniedException. Default: ignored. */
+  onAccessDenied?: (denial: Denial) => void;
   /** When undefined, read from the KMS_DEMO_LOCAL_FAULTS environment variable. */
   faults?: FaultOptions;
   /** Ensure the spec's key alias and table exist at start; default true. */
@@ -39,6 +53,8 @@ export interface ResolvedOptions {
   region: string;
   accountId: string;
   auth: boolean;
+  authorization: boolean;
+  allowLegacyItems: boolean;
   faults: FaultOptions;
   bootstrap: boolean;
   idleTimeoutMs: number | undefined;
@@ -69,7 +85,7 @@ export function resolveOptions(options: LocalAwsOptions): ResolvedOptions {
   if (!REGION_PATTERN.test(region)) {
     throw new LocalAwsError('INVALID_OPTIONS', `Region "${region}" is not an AWS region name.`);
   }
-  const accountId = options.accountId ?? '000000000000';
+  const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   if (!ACCOUNT_PATTERN.test(accountId)) {
     throw new LocalAwsError('INVALID_OPTIONS', `Account id "${accountId}" is not 12 digits.`);
   }
@@ -84,6 +100,8 @@ export function resolveOptions(options: LocalAwsOptions): ResolvedOptions {
     region,
     accountId,
     auth: options.auth ?? true,
+    authorization: (options.auth ?? true) && (options.authorization ?? true),
+    allowLegacyItems: options.allowLegacyItems ?? true,
     faults: resolveFaultOptions(options.faults),
     bootstrap: options.bootstrap ?? true,
     idleTimeoutMs: idle,

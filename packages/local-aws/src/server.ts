@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { RequestKind } from './activity-tracker.js';
 import type { ReceivedRequest, SignatureVerifier } from './auth/verify-signature.js';
+import { type AuthorizationRequest, authorize, type Denial } from './authz/authorize.js';
+import type { LocalPrincipal } from './authz/local-principals.js';
+import { dynamoAuthorizationRequests } from './dynamodb/authorization-requests.js';
 import type { DynamoBackend } from './dynamodb/dynalite-backend.js';
 import type { FaultInjector } from './faults.js';
 import {
@@ -25,7 +28,14 @@ export interface AwsServerDeps {
   kms: KmsService;
   dynamo: DynamoBackend;
   /** Absent when authentication is off. */
-  verifier: SignatureVerifier | undefined;
+  verifier: SignatureVerifier<LocalPrincipal> | undefined;
+  /**
+   * Present when requests are authorized (it needs authentication: a request nobody
+   * signed has no principal to authorize). `onDenied` is told of every refusal.
+   */
+  authorization?:
+    | { scope: { region: string; accountId: string }; onDenied(denial: Denial): void }
+    | undefined;
   faults: FaultInjector;
   /** Called when a request starts and when it ends, for idle tracking and draining. */
   onRequestStart(kind: RequestKind): void;
@@ -70,6 +80,7 @@ async function handle(deps: AwsServerDeps, req: IncomingMessage, res: ServerResp
     res.shouldKeepAlive = false;
     return sendError(res, target.service, protocolErrors.tooLarge(MAX_REQUEST_BYTES));
   }
+  let caller: LocalPrincipal | undefined;
   if (deps.verifier) {
     const received: ReceivedRequest = {
       method: req.method ?? 'POST',
@@ -78,9 +89,15 @@ async function handle(deps: AwsServerDeps, req: IncomingMessage, res: ServerResp
       body,
     };
     const scope = target.service ? SIGNING_NAMES[target.service] : undefined;
-    const authError = await deps.verifier.verify(received, scope);
-    if (authError) return sendError(res, target.service, authError);
+    const result = await deps.verifier.authenticate(received, scope);
+    if ('error' in result) return sendError(res, target.service, result.error);
+    caller = result.principal;
   }
+  // Every signed request is authorized, after its signature and before anything runs.
+  const check =
+    caller && deps.authorization
+      ? checker(caller, deps.authorization.onDenied)
+      : (_requests: AuthorizationRequest[]) => undefined;
   if (req.method !== 'POST' || !target.service) {
     return sendError(res, target.service, protocolErrors.unknownOperation(target.raw));
   }
@@ -88,12 +105,37 @@ async function handle(deps: AwsServerDeps, req: IncomingMessage, res: ServerResp
   if (fault) return sendError(res, target.service, fault);
 
   if (target.service === 'dynamodb') {
+    const scope = deps.authorization?.scope;
+    const denial = scope && check(dynamoAuthorizationRequests(target.operation, body, scope));
+    if (denial) return sendError(res, 'dynamodb', accessDenied(denial));
     const reply = await deps.dynamo.send(target.operation, body);
     res.writeHead(reply.status, { ...reply.headers, 'content-length': reply.body.length });
     res.end(reply.body);
     return;
   }
-  await handleKms(deps, res, target.operation, body);
+  await handleKms(deps, res, target.operation, body, (requests) => {
+    const denial = check(requests);
+    if (denial) throw new KmsError('AccessDeniedException', denial.message);
+  });
+}
+
+/** The first permission of `requests` the caller lacks, reported to `onDenied`. */
+function checker(caller: LocalPrincipal, onDenied: (denial: Denial) => void) {
+  return (requests: AuthorizationRequest[]): Denial | undefined => {
+    for (const request of requests) {
+      const denial = authorize(caller, request);
+      if (denial) {
+        onDenied(denial);
+        return denial;
+      }
+    }
+    return undefined;
+  };
+}
+
+/** AWS's refusal: HTTP 400 AccessDeniedException with the IAM wording. */
+function accessDenied(denial: Denial): AwsErrorReply {
+  return { status: 400, type: 'AccessDeniedException', message: denial.message };
 }
 
 async function handleKms(
@@ -101,6 +143,7 @@ async function handleKms(
   res: ServerResponse,
   operation: string,
   body: Buffer,
+  authorizeRequests: (requests: AuthorizationRequest[]) => void,
 ) {
   let input: unknown;
   try {
@@ -110,7 +153,7 @@ async function handleKms(
   }
   let output: unknown;
   try {
-    output = await deps.kms.handle(operation, input);
+    output = await deps.kms.handle(operation, input, authorizeRequests);
   } catch (error) {
     if (error instanceof KmsError) {
       return sendError(res, 'kms', {

@@ -130,6 +130,12 @@ describe('GetKeyPolicy and PutKeyPolicy', () => {
     const policy = JSON.stringify({
       Version: '2012-10-17',
       Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+          Action: 'kms:*',
+          Resource: '*',
+        },
         { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*' },
       ],
     });

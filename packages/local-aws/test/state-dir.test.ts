@@ -3,11 +3,14 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { GenerateRandomCommand } from '@aws-sdk/client-kms';
+import { LOCAL_PRINCIPALS } from '@kms-demo/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   isLoopbackHost,
   LocalAwsError,
   loadOrCreateCredentials,
+  loadOrCreatePrincipalCredentials,
+  loadPrincipalCredentials,
   startLocalAws,
 } from '../src/index.js';
 import { kmsClient } from './support/clients.js';
@@ -176,7 +179,15 @@ describe('credentials', () => {
       const again = await loadOrCreateCredentials(stateDir);
       expect(again.accessKeyId).toBe(created.accessKeyId);
       expect(again.secretAccessKey === created.secretAccessKey).toBe(true);
-      expect((await stat(join(stateDir, 'credentials.json'))).mode & 0o777).toBe(0o600);
+      expect((await stat(join(stateDir, 'credentials'))).mode & 0o777).toBe(0o700);
+      const all = await loadOrCreatePrincipalCredentials(stateDir);
+      expect(all.admin).toEqual(created);
+      for (const name of LOCAL_PRINCIPALS) {
+        const path = join(stateDir, 'credentials', `${name}.json`);
+        expect((await stat(path)).mode & 0o777, name).toBe(0o600);
+        expect(await loadPrincipalCredentials(stateDir, name)).toEqual(all[name]);
+      }
+      expect(new Set(Object.values(all).map((c) => c.accessKeyId)).size).toBe(4);
       const elsewhere = await makeStateDir();
       try {
         expect((await loadOrCreateCredentials(elsewhere)).accessKeyId).not.toBe(
@@ -185,6 +196,35 @@ describe('credentials', () => {
       } finally {
         await removeStateDir(elsewhere);
       }
+    } finally {
+      await removeStateDir(stateDir);
+    }
+  });
+
+  it("turn an old state dir's single credentials.json into admin's, and remove it", async () => {
+    const stateDir = await makeStateDir();
+    try {
+      const old = { accessKeyId: 'AKIAABCDEFGHIJKLMNOP', secretAccessKey: 'a'.repeat(40) };
+      await writeFile(join(stateDir, 'credentials.json'), JSON.stringify(old), { mode: 0o600 });
+      expect(await loadPrincipalCredentials(stateDir, 'admin')).toEqual(old);
+      expect(await loadPrincipalCredentials(stateDir, 'app')).not.toEqual(old);
+      await expect(stat(join(stateDir, 'credentials.json'))).rejects.toMatchObject({
+        code: 'ENOENT',
+      });
+      expect(await loadOrCreateCredentials(stateDir)).toEqual(old);
+    } finally {
+      await removeStateDir(stateDir);
+    }
+  });
+
+  it('refuse a tampered principal credentials file with CREDENTIALS_INVALID', async () => {
+    const stateDir = await makeStateDir();
+    try {
+      await loadOrCreatePrincipalCredentials(stateDir);
+      await writeFile(join(stateDir, 'credentials', 'app.json'), '{"accessKeyId":"x"}');
+      await expect(loadPrincipalCredentials(stateDir, 'admin')).rejects.toMatchObject({
+        code: 'CREDENTIALS_INVALID',
+      });
     } finally {
       await removeStateDir(stateDir);
     }

@@ -18,62 +18,92 @@ export interface ReceivedRequest {
 /** AWS refuses a request whose signing time is further than this from its own clock. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
+/** Who signs with which credentials: access key id → the principal's record. */
+export type Keyring<P> = ReadonlyMap<string, { credentials: LocalAwsCredentials; principal: P }>;
+
 /**
- * Checks a request's SigV4 signature against the endpoint's one set of credentials by
- * recomputing it with the SDK's own signer over the request as received: its method,
+ * Checks a request's SigV4 signature against the credentials of the endpoint's principals
+ * by recomputing it with the SDK's own signer over the request as received: its method,
  * path, query, exactly the headers it says it signed, and the hash of its body, at its own
  * X-Amz-Date and credential scope. The scope must name the endpoint's region, as AWS
- * requires. Returns the AWS error to send, or undefined if valid.
+ * requires. The access key id picks whose secret signs; the signature proves it.
  */
-export class SignatureVerifier {
-  private readonly signer: SignatureV4;
+export class SignatureVerifier<P = undefined> {
+  private readonly keyring: Keyring<P>;
+  /** One signer per access key, made once: each caches its derived signing keys. */
+  private readonly signers = new Map<string, SignatureV4>();
 
   constructor(
-    private readonly credentials: LocalAwsCredentials,
+    keys: LocalAwsCredentials | Keyring<P>,
     private readonly region: string,
   ) {
-    // applyChecksum off: the signer must not add a body-hash header the client never signed.
-    this.signer = new SignatureV4({
-      credentials,
-      region,
-      service: 'kms',
-      sha256: NodeSha256,
-      applyChecksum: false,
-    });
+    this.keyring =
+      keys instanceof Map
+        ? keys
+        : new Map([
+            [
+              (keys as LocalAwsCredentials).accessKeyId,
+              { credentials: keys as LocalAwsCredentials, principal: undefined as P },
+            ],
+          ]);
+    for (const [accessKeyId, { credentials }] of this.keyring) {
+      // applyChecksum off: the signer must not add a body-hash header the client never signed.
+      const signer = new SignatureV4({
+        credentials,
+        region,
+        service: 'kms',
+        sha256: NodeSha256,
+        applyChecksum: false,
+      });
+      this.signers.set(accessKeyId, signer);
+    }
   }
 
+  /** The AWS error to send, or undefined if the request is validly signed. */
   async verify(
     request: ReceivedRequest,
     expectedService: string | undefined,
     now = new Date(),
   ): Promise<AwsErrorReply | undefined> {
+    const result = await this.authenticate(request, expectedService, now);
+    return 'error' in result ? result.error : undefined;
+  }
+
+  /** As `verify`, naming the principal whose credentials signed a valid request. */
+  async authenticate(
+    request: ReceivedRequest,
+    expectedService: string | undefined,
+    now = new Date(),
+  ): Promise<{ error: AwsErrorReply } | { principal: P }> {
     const parsed = parseAuthorization(
       single(request.headers.authorization),
       single(request.headers['x-amz-date']),
     );
-    if ('status' in parsed) return parsed;
+    if ('status' in parsed) return { error: parsed };
     const scopeError = checkScope(parsed, this.region, expectedService, now);
-    if (scopeError) return scopeError;
+    if (scopeError) return { error: scopeError };
     const targetError = checkTargetSigned(parsed, request);
-    if (targetError) return targetError;
-    if (parsed.accessKeyId !== this.credentials.accessKeyId) {
-      return authErrors.unrecognizedClient();
-    }
+    if (targetError) return { error: targetError };
+    const signer = this.keyring.get(parsed.accessKeyId);
+    if (!signer) return { error: authErrors.unrecognizedClient() };
     // Our credentials are long-term keys: a session token can only belong to someone else.
-    if (request.headers['x-amz-security-token']) return authErrors.unrecognizedClient();
+    if (request.headers['x-amz-security-token']) return { error: authErrors.unrecognizedClient() };
     const declaredHash = single(request.headers['x-amz-content-sha256']);
     if (declaredHash !== undefined && declaredHash !== sha256Hex(request.body)) {
-      return authErrors.invalidSignature(
-        "The provided 'x-amz-content-sha256' header does not match what was computed.",
-      );
+      return {
+        error: authErrors.invalidSignature(
+          "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        ),
+      };
     }
-    const expected = await this.computeSignature(request, parsed);
+    const expected = await this.computeSignature(signer.credentials, request, parsed);
     return constantTimeEqual(expected, parsed.signature)
-      ? undefined
-      : authErrors.invalidSignature();
+      ? { principal: signer.principal }
+      : { error: authErrors.invalidSignature() };
   }
 
   private async computeSignature(
+    credentials: LocalAwsCredentials,
     request: ReceivedRequest,
     auth: ParsedAuthorization,
   ): Promise<string> {
@@ -88,7 +118,9 @@ export class SignatureVerifier {
       const values = url.searchParams.getAll(key);
       query[key] = values.length === 1 ? (values[0] ?? '') : values;
     }
-    const signed = await this.signer.sign(
+    const signer = this.signers.get(credentials.accessKeyId);
+    if (!signer) return '';
+    const signed = await signer.sign(
       {
         method: request.method,
         protocol: 'http:',

@@ -30,6 +30,7 @@ export function wireType(service: ServiceName | undefined, reply: AwsErrorReply)
 }
 
 const FRONT_DOOR_ERRORS = new Set([
+  'AccessDeniedException',
   'MissingAuthenticationTokenException',
   'IncompleteSignatureException',
   'InvalidSignatureException',

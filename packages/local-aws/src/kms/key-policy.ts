@@ -1,3 +1,5 @@
+import { compilePolicy } from '../authz/compiled-policy.js';
+import { PolicyGrammarError } from '../authz/policy-grammar-error.js';
 import { KmsError } from './errors.js';
 import type { Scope } from './identifiers.js';
 
@@ -17,7 +19,7 @@ function allowedInPolicy(code: number): boolean {
 
 /**
  * The default key policy KMS attaches when CreateKey has none: the account root may do
- * anything with the key, which delegates access control to IAM. Stored, not enforced.
+ * anything with the key, which delegates access control to IAM.
  */
 export function defaultKeyPolicy(scope: Scope): string {
   const policy = {
@@ -62,5 +64,13 @@ export function checkKeyPolicy(policy: string): void {
       'MalformedPolicyDocumentException',
       'The key policy must be a JSON object with a Statement.',
     );
+  }
+  // A policy the endpoint stores is a policy it enforces: one it cannot read is refused
+  // here rather than silently granting or denying later.
+  try {
+    compilePolicy(document);
+  } catch (error) {
+    if (!(error instanceof PolicyGrammarError)) throw error;
+    throw new KmsError('MalformedPolicyDocumentException', error.message);
   }
 }

@@ -1,6 +1,10 @@
 import { join } from 'node:path';
+import type { AuthorizationRequest } from '../authz/authorize.js';
+import { type CompiledPolicy, compilePolicy } from '../authz/compiled-policy.js';
+import { kmsAuthorizationRequests } from './authorization-requests.js';
 import { KmsError } from './errors.js';
 import { checkAliasName } from './identifiers.js';
+import { defaultKeyPolicy } from './key-policy.js';
 import { KeyStore } from './key-store.js';
 import { newKeyRecord } from './operations/create-key.js';
 import { operations } from './operations/index.js';
@@ -12,14 +16,33 @@ export interface KmsServiceOptions {
   accountId: string;
 }
 
+/**
+ * Decides the permissions a request needs (throws KmsError AccessDeniedException to
+ * refuse). Called in the same synchronous step as the operation, so the key policy it
+ * sees is the one in force when the operation runs.
+ */
+export type Authorizer = (requests: AuthorizationRequest[]) => void;
+
+/** Parsed key policies by their text; a few keys, so a small cache suffices. */
+const COMPILED_POLICY_CACHE_SIZE = 64;
+
 export interface KmsService {
   /**
    * operation = the part after "TrentService." in X-Amz-Target; body = the parsed JSON
    * request. Returns the JSON response object. Throws KmsError for AWS-documented errors.
    */
-  handle(operation: string, body: unknown): Promise<unknown>;
-  /** Idempotently ensure a SYMMETRIC_DEFAULT/ENCRYPT_DECRYPT key with this alias exists; returns its key ARN. */
-  ensureKeyWithAlias(aliasName: string, description: string): Promise<string>;
+  handle(operation: string, body: unknown, authorize?: Authorizer): Promise<unknown>;
+  /**
+   * Idempotently ensure a SYMMETRIC_DEFAULT/ENCRYPT_DECRYPT key with this alias exists;
+   * returns its key ARN. A new key gets `policy.document`; an existing key whose policy is
+   * KMS's default or one of `policy.replaces` (what earlier starts put there) gets it too,
+   * while a policy someone put on purpose is kept.
+   */
+  ensureKeyWithAlias(
+    aliasName: string,
+    description: string,
+    policy?: { document: string; replaces: string[] },
+  ): Promise<string>;
   /** Flush state to disk. */
   close(): Promise<void>;
 }
@@ -35,9 +58,24 @@ export async function createKmsService(options: KmsServiceOptions): Promise<KmsS
     accountId: options.accountId,
   });
   let closed = false;
+  const compiled = new Map<string, CompiledPolicy>();
+  const compile = (policy: string): CompiledPolicy => {
+    let found = compiled.get(policy);
+    if (!found) {
+      try {
+        found = compilePolicy(policy);
+      } catch {
+        // Stored before the endpoint enforced policies and unreadable now: it grants nothing.
+        found = { statements: [] };
+      }
+      if (compiled.size >= COMPILED_POLICY_CACHE_SIZE) compiled.clear();
+      compiled.set(policy, found);
+    }
+    return found;
+  };
 
   return {
-    async handle(operation, body) {
+    async handle(operation, body, authorize) {
       if (closed) throw new Error('The KMS service is closed.');
       const run = operations.get(operation);
       if (!run) {
@@ -49,20 +87,30 @@ export async function createKmsService(options: KmsServiceOptions): Promise<KmsS
       const now = Date.now();
       store.housekeeping(now);
       try {
-        return run({ store, now }, asBody(body));
+        const request = asBody(body);
+        authorize?.(kmsAuthorizationRequests(store, operation, request, compile));
+        return run({ store, now }, request);
       } finally {
         await store.flush();
       }
     },
 
-    async ensureKeyWithAlias(aliasName, description) {
+    async ensureKeyWithAlias(aliasName, description, policy) {
       checkAliasName(aliasName, true);
       const now = Date.now();
       store.housekeeping(now);
       const existing = store.findAlias(aliasName);
       const target = existing && store.findKey(existing.targetKeyId);
-      if (target) return store.arn(target);
-      const key = newKeyRecord(store, now, description);
+      if (target) {
+        const replaceable = [defaultKeyPolicy(store.scope), ...(policy?.replaces ?? [])];
+        if (policy && target.policy !== policy.document && replaceable.includes(target.policy)) {
+          target.policy = policy.document;
+          store.changed();
+          await store.flush();
+        }
+        return store.arn(target);
+      }
+      const key = newKeyRecord(store, now, description, policy?.document);
       store.addKey(key);
       store.putAlias({ aliasName, targetKeyId: key.keyId, createdAt: now, updatedAt: now });
       await store.flush();

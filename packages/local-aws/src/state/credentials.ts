@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LOCAL_PRINCIPALS, type LocalPrincipalName } from '@kms-demo/spec';
 import { LocalAwsError } from '../errors.js';
 import { createFileExclusive, ensurePrivateDir } from './state-dir.js';
 
@@ -9,28 +10,95 @@ export interface LocalAwsCredentials {
   secretAccessKey: string;
 }
 
-const CREDENTIALS_FILE = 'credentials.json';
+export type PrincipalCredentials = Readonly<Record<LocalPrincipalName, LocalAwsCredentials>>;
+
+/** `<stateDir>/credentials/<principal>.json`, one file (0600) per principal, in a 0700 directory. */
+export const CREDENTIALS_DIR = 'credentials';
+/** The one credential of state dirs made before principals existed; it becomes `admin`'s. */
+export const LEGACY_CREDENTIALS_FILE = 'credentials.json';
 /** AWS access key ids are upper-case base32; ours start like long-term IAM user keys. */
 const KEY_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const KEY_ID_PATTERN = /^AKIA[A-Z2-7]{16}$/;
 const SECRET_PATTERN = /^[A-Za-z0-9+/]{40}$/;
 
 /**
- * The endpoint's only credentials, made at first start and kept in `<stateDir>/credentials.json`
- * (mode 0600). Whoever can read the state dir can use the endpoint; nobody else can.
+ * The credentials of every local principal (admin, key-admin, app, auditor), each made at
+ * first start. Whoever can read the state dir can act as any of them; nobody else can.
+ * A state dir from before principals existed keeps its one credential as `admin`'s (the
+ * identity that could do everything then still can), so shells that exported it still work.
  */
-export async function loadOrCreateCredentials(stateDir: string): Promise<LocalAwsCredentials> {
+export async function loadOrCreatePrincipalCredentials(
+  stateDir: string,
+): Promise<PrincipalCredentials> {
+  const dir = join(stateDir, CREDENTIALS_DIR);
   await ensurePrivateDir(stateDir);
-  const path = join(stateDir, CREDENTIALS_FILE);
+  await ensurePrivateDir(dir);
+  await adoptLegacyCredentials(stateDir, dir);
+  const entries = await Promise.all(
+    LOCAL_PRINCIPALS.map(
+      async (name) => [name, await loadOrCreate(join(dir, `${name}.json`))] as const,
+    ),
+  );
+  const ids = new Set(entries.map(([, credentials]) => credentials.accessKeyId));
+  if (ids.size !== entries.length) {
+    throw new LocalAwsError(
+      'CREDENTIALS_INVALID',
+      `Two principals share an access key id in ${dir}; delete the directory to generate new credentials.`,
+    );
+  }
+  return Object.fromEntries(entries) as Record<LocalPrincipalName, LocalAwsCredentials>;
+}
+
+/** The credentials of one local principal (made with the others if none exist yet). */
+export async function loadPrincipalCredentials(
+  stateDir: string,
+  name: LocalPrincipalName,
+): Promise<LocalAwsCredentials> {
+  return (await loadOrCreatePrincipalCredentials(stateDir))[name];
+}
+
+/** The `admin` credentials: what the endpoint's single credential of earlier versions became. */
+export async function loadOrCreateCredentials(stateDir: string): Promise<LocalAwsCredentials> {
+  return loadPrincipalCredentials(stateDir, 'admin');
+}
+
+async function adoptLegacyCredentials(stateDir: string, dir: string): Promise<void> {
+  const legacy = join(stateDir, LEGACY_CREDENTIALS_FILE);
+  let credentials: LocalAwsCredentials;
+  try {
+    credentials = await readCredentials(legacy);
+  } catch (error) {
+    if ((error as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    await createFileExclusive(join(dir, 'admin.json'), serialize(credentials));
+    // Another process adopting it at the same moment may have removed it already.
+    await unlink(legacy).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  } catch (error) {
+    throw new LocalAwsError('STATE_DIR_INVALID', `Cannot move ${legacy} into ${dir}.`, {
+      cause: error,
+    });
+  }
+}
+
+async function loadOrCreate(path: string): Promise<LocalAwsCredentials> {
   const fresh = generateCredentials();
   let created: boolean;
   try {
     // Exclusive, so two processes starting at once cannot overwrite each other's secret.
-    created = await createFileExclusive(path, `${JSON.stringify(fresh, null, 2)}\n`);
+    created = await createFileExclusive(path, serialize(fresh));
   } catch (error) {
     throw new LocalAwsError('STATE_DIR_INVALID', `Cannot write ${path}.`, { cause: error });
   }
   return created ? fresh : readCredentials(path);
+}
+
+function serialize(credentials: LocalAwsCredentials): string {
+  const { accessKeyId, secretAccessKey } = credentials;
+  return `${JSON.stringify({ accessKeyId, secretAccessKey }, null, 2)}\n`;
 }
 
 async function readCredentials(path: string): Promise<LocalAwsCredentials> {
