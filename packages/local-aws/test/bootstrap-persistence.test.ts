@@ -75,7 +75,7 @@ describe('bootstrap and persistence across restarts', () => {
     }
   });
 
-  it('keeps the state dir owner-only (0700) and every principal's credentials file 0600', async () => {
+  it("keeps the state dir owner-only (0700) and every principal's credentials file 0600", async () => {
     expect((await stat(stateDir)).mode & 0o777).toBe(0o700);
     for (const name of ['admin', 'key-admin', 'app', 'auditor']) {
       expect((await stat(join(stateDir, 'credentials', `${name}.json`))).mode & 0o777).toBe(0o600);
