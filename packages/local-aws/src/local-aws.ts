@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { LocalPrincipalName } from '@kms-demo/spec';
+import type { LocalPrincipalName, PolicyDocument } from '@kms-demo/spec';
 import { ActivityTracker } from './activity-tracker.js';
 import { SignatureVerifier } from './auth/verify-signature.js';
 import type { Denial } from './authz/authorize.js';
@@ -25,7 +25,10 @@ export interface LocalAws {
   credentials: LocalAwsCredentials;
   /** Each principal's IAM ARN and credentials (admin, key-admin, app, auditor). */
   principals: Readonly<
-    Record<LocalPrincipalName, { arn: string; credentials: LocalAwsCredentials }>
+    Record<
+      LocalPrincipalName,
+      { arn: string; credentials: LocalAwsCredentials; policies: PolicyDocument[] }
+    >
   >;
   /** Requests refused with AccessDeniedException since start. */
   readonly accessDenied: number;
@@ -171,7 +174,10 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       },
       get principals() {
         return Object.fromEntries(
-          principals.map((p) => [p.name, { arn: p.arn, credentials: { ...p.credentials } }]),
+          principals.map((p) => [
+            p.name,
+            { arn: p.arn, credentials: { ...p.credentials }, policies: p.policies },
+          ]),
         ) as LocalAws['principals'];
       },
       get accessDenied() {

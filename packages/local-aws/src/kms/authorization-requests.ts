@@ -12,6 +12,10 @@ const KEYLESS = new Set(['CreateKey', 'GenerateRandom', 'ListAliases', 'ListKeys
 /** Operations whose KeyId names the key, and the member holding their encryption context. */
 const KEYED: ReadonlyMap<string, string | undefined> = new Map([
   ['CancelKeyDeletion', undefined],
+  // Not emulated, but authorized first, as AWS would: the app policy must refuse them.
+  ['CreateGrant', undefined],
+  ['ListGrants', undefined],
+  ['RevokeGrant', undefined],
   ['DescribeKey', undefined],
   ['DisableKey', undefined],
   ['DisableKeyRotation', undefined],

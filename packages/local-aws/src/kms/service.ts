@@ -77,18 +77,20 @@ export async function createKmsService(options: KmsServiceOptions): Promise<KmsS
   return {
     async handle(operation, body, authorize) {
       if (closed) throw new Error('The KMS service is closed.');
-      const run = operations.get(operation);
-      if (!run) {
-        throw new KmsError(
-          'UnknownOperationException',
-          `Operation ${operation} is not supported by the local KMS emulator.`,
-        );
-      }
       const now = Date.now();
       store.housekeeping(now);
       try {
         const request = asBody(body);
+        // Before the operation is looked up: a caller without the permission learns
+        // nothing about what this emulator supports (CreateGrant, say).
         authorize?.(kmsAuthorizationRequests(store, operation, request, compile));
+        const run = operations.get(operation);
+        if (!run) {
+          throw new KmsError(
+            'UnknownOperationException',
+            `Operation ${operation} is not supported by the local KMS emulator.`,
+          );
+        }
         return run({ store, now }, request);
       } finally {
         await store.flush();
