@@ -7,6 +7,7 @@
 export type ErrorCode =
   | 'NOT_FOUND'
   | 'INTEGRITY'
+  | 'LEGACY_REFUSED'
   | 'KEY_UNAVAILABLE'
   | 'TOO_LARGE'
   | 'INVALID_ID'
@@ -19,6 +20,7 @@ export type ErrorCode =
 export const ERROR_CODES: readonly ErrorCode[] = [
   'NOT_FOUND',
   'INTEGRITY',
+  'LEGACY_REFUSED',
   'KEY_UNAVAILABLE',
   'TOO_LARGE',
   'INVALID_ID',

@@ -43,8 +43,13 @@ export interface SecretStore {
     secret: Uint8Array,
     options?: { scheme?: WritableScheme },
   ): Promise<StoredItemInfo>;
-  /** Decrypts an item; the caller zeroes `secret` after use. */
-  get(appuser: string): Promise<StoredSecret>;
+  /**
+   * Decrypts an item; the caller zeroes `secret` after use. An item in the original
+   * demo's format is bound to nothing (whoever can write the table could have put another
+   * user's ciphertext there), so it is refused with LEGACY_REFUSED, before any KMS call,
+   * unless `allowLegacy` is set.
+   */
+  get(appuser: string, options?: { allowLegacy?: boolean }): Promise<StoredSecret>;
   /** Everything knowable without decrypting: no KMS call. */
   describe(appuser: string): Promise<ItemDescription>;
   delete(appuser: string): Promise<void>;
@@ -53,7 +58,11 @@ export interface SecretStore {
    * that cannot be read is listed with `unreadable` set; it never ends the listing.
    */
   list(options?: { pageSize?: number }): AsyncIterable<ListedItem>;
-  /** Rewrites a legacy or direct item as envelope, or under `toKeyId`; optimistic concurrency. */
+  /**
+   * Rewrites a legacy or direct item as envelope, or under `toKeyId`; optimistic
+   * concurrency. Migrating is the explicit way to read a legacy item: it is decrypted
+   * here without `allowLegacy` (the result's `from` says `legacy`).
+   */
   migrate(appuser: string, options?: { toKeyId?: string }): Promise<MigrateResult>;
   /** The configured key's ARN (DescribeKey once, cached). */
   resolveKeyArn(): Promise<string>;

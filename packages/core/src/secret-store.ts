@@ -72,8 +72,9 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
       return infoOf(item);
     },
 
-    async get(appuser) {
+    async get(appuser, { allowLegacy = false } = {}) {
       const item = await readExisting(appuser);
+      if (item.scheme === 'legacy' && !allowLegacy) throw legacyRefused(appuser);
       const keyArn = await resolveKeyArn();
       assertReadableWith(item, keyArn);
       const secret = await open(kms, keyArn, { tableName, appuser }, item.ciphertext, item.scheme);
@@ -132,4 +133,11 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
       return { ...result, changed: true };
     },
   };
+}
+
+function legacyRefused(appuser: string): KmsDemoError {
+  return new KmsDemoError(
+    'LEGACY_REFUSED',
+    `The item '${appuser}' is in the original demo's format: its ciphertext is not bound to the item, so anyone who can write the table could have put another user's secret there. It was not decrypted; read it only if you trust whoever writes the table, or migrate it to the current format.`,
+  );
 }

@@ -118,6 +118,24 @@ describe('ids and item lifecycle', () => {
 });
 
 describe('legacy items written by the original demo', () => {
+  it('are refused (LEGACY_REFUSED) unless the caller allows them, and the refusal holds no secret', async () => {
+    const { CiphertextBlob } = await emulator.kms.encrypt({
+      KeyId: KEY_ALIAS,
+      Plaintext: utf8('someone elses secret'),
+    });
+    const envelope = await store.put(utf8('mine'));
+    // The swap: another user's context-free ciphertext put into this user's item.
+    await emulator.doc.send(
+      new PutCommand({
+        TableName: TABLE_NAME,
+        Item: { [PARTITION_KEY]: envelope.appuser, [SECRET_ATTRIBUTE]: CiphertextBlob },
+      }),
+    );
+    const error = await store.get(envelope.appuser).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'LEGACY_REFUSED' });
+    expect(JSON.stringify(error) + String((error as Error).message)).not.toContain('someone');
+  });
+
   it('decrypts a raw KMS ciphertext without context and reports it as legacy', async () => {
     // What encrypt-passwd.py does: KMS Encrypt on the alias, no context, raw PutItem.
     const { CiphertextBlob } = await emulator.kms.encrypt({
@@ -130,7 +148,7 @@ describe('legacy items written by the original demo', () => {
         Item: { [PARTITION_KEY]: '12345', [SECRET_ATTRIBUTE]: CiphertextBlob },
       }),
     );
-    const got = await store.get('12345');
+    const got = await store.get('12345', { allowLegacy: true });
     expect(text(got.secret)).toBe('mySuperSecretPasswd');
     expect(got).toMatchObject({ appuser: '12345', scheme: 'legacy', legacy: true });
     expect(await store.describe('12345')).toMatchObject({ scheme: 'legacy', legacy: true });
@@ -148,7 +166,7 @@ describe('legacy items written by the original demo', () => {
         Item: { [PARTITION_KEY]: '23456', [SECRET_ATTRIBUTE]: base64Text },
       }),
     );
-    const error = await store.get('23456').catch((e: unknown) => e);
+    const error = await store.get('23456', { allowLegacy: true }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'INTEGRITY' });
     expect((error as Error).message).toMatch(/base64 text .* encoded the ciphertext twice/);
     expect((error as Error).message).not.toContain('mySuperSecretPasswd');

@@ -80,12 +80,15 @@ describe('cross-scheme and downgrade edits', () => {
   });
 
   it.each(['envelope', 'direct'] as const)(
-    'a %s item stripped to the legacy shape is refused by KMS: INTEGRITY, not a legacy read',
+    'a %s item stripped to the legacy shape is refused: LEGACY_REFUSED, and INTEGRITY (from KMS) when legacy reads are allowed',
     async (scheme) => {
       const { appuser } = await store.put(utf8('bound'), { scheme });
       const item = await rawItem(appuser);
       await rawPut({ [PARTITION_KEY]: appuser, [SECRET_ATTRIBUTE]: item[SECRET_ATTRIBUTE] });
-      await expect(store.get(appuser)).rejects.toMatchObject({ code: 'INTEGRITY' });
+      await expect(store.get(appuser)).rejects.toMatchObject({ code: 'LEGACY_REFUSED' });
+      await expect(store.get(appuser, { allowLegacy: true })).rejects.toMatchObject({
+        code: 'INTEGRITY',
+      });
     },
   );
 
