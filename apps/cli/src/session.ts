@@ -1,7 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMS } from '@aws-sdk/client-kms';
 import { createAwsClients, createSecretStore, type SecretStore } from '@kms-demo/core';
-import { type LocalAwsCredentials, loadOrCreateCredentials } from '@kms-demo/local-aws';
+import { type LocalAwsCredentials, loadPrincipalCredentials } from '@kms-demo/local-aws';
+import { type LocalPrincipalName, localPrincipalArn } from '@kms-demo/spec';
 import { resolveConfig } from './config/resolve-config.js';
 import { prepareStateDir } from './config/state-dir.js';
 import type { Resolved, ResolvedConfig } from './config/types.js';
@@ -13,6 +14,19 @@ import { ensureLocalServer, type LocalServer } from './local/ensure-local-server
 
 export interface LocalConnection extends LocalServer {
   credentials: LocalAwsCredentials;
+  /** Which local principal the credentials are: the CLI runs as `app`. */
+  principal: LocalPrincipalName;
+}
+
+/**
+ * The local principal the CLI acts as: `app`, the key user with the app policy attached,
+ * so every local command runs under the policy `pulumi up` would attach.
+ */
+export const CLI_PRINCIPAL: LocalPrincipalName = 'app';
+
+/** `app (arn:aws:iam::000000000000:user/kms-demo-app)`, for status lines. */
+export function describePrincipal(name: LocalPrincipalName): string {
+  return `${name} (${localPrincipalArn(name)})`;
 }
 
 export interface Clients {
@@ -76,9 +90,9 @@ export async function connectLocal(dir: Resolved): Promise<LocalConnection> {
   await prepareStateDir(dir);
   const stateDir = dir.value;
   const server = await ensureLocalServer(stateDir);
-  const credentials = await loadOrCreateCredentials(stateDir);
+  const credentials = await loadPrincipalCredentials(stateDir, CLI_PRINCIPAL);
   addSensitive(credentials.secretAccessKey);
-  return { ...server, credentials };
+  return { ...server, credentials, principal: CLI_PRINCIPAL };
 }
 
 /**

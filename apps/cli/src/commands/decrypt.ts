@@ -1,10 +1,15 @@
 import type { Argv, CommandModule } from 'yargs';
+import { failedError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
 import { outBytes, outJson, say } from '../io/output.js';
 
 interface DecryptOptions extends GlobalOptions {
   user: string;
+  allowLegacy?: boolean;
 }
+
+/** The environment's way to say --allow-legacy, for scripts that decrypt many items. */
+export const ALLOW_LEGACY_ENV = 'KMS_DEMO_ALLOW_LEGACY';
 
 export const decryptCommand: CommandModule<GlobalOptions, DecryptOptions> = {
   command: 'decrypt <user>',
@@ -12,8 +17,13 @@ export const decryptCommand: CommandModule<GlobalOptions, DecryptOptions> = {
   builder: (y: Argv<GlobalOptions>) =>
     y
       .positional('user', { type: 'string', demandOption: true, describe: 'The user id' })
+      .option('allow-legacy', {
+        type: 'boolean',
+        describe: `Also decrypt an item in the original demo's format, which nothing binds to its user [env: ${ALLOW_LEGACY_ENV}=1]`,
+      })
       .example('$0 decrypt k3v9x2m7qa', 'Print the secret followed by one newline')
       .example('PW=$($0 decrypt "$ID")', 'Capture the secret in a shell variable')
+      .example('$0 decrypt 12345 --allow-legacy', "Read an item the original demo's scripts wrote")
       .example(
         '$0 decrypt k3v9x2m7qa --json',
         'Print { appuser, scheme, keyArn, encoding, secret }; encoding is utf8, or base64 for binary',
@@ -27,7 +37,13 @@ export const decryptCommand: CommandModule<GlobalOptions, DecryptOptions> = {
     let secret: Uint8Array | undefined;
     try {
       say(`-->> Decrypting the very secret password for user: ${argv.user}`);
-      const item = await session.store.get(argv.user);
+      const allowLegacy = argv.allowLegacy === true || process.env[ALLOW_LEGACY_ENV] === '1';
+      const item = await session.store.get(argv.user, { allowLegacy }).catch((error: unknown) => {
+        if ((error as { code?: unknown }).code !== 'LEGACY_REFUSED') throw error;
+        throw failedError(
+          `user ${argv.user} is stored in the original demo's format, which is bound to nothing: anyone who can write the table could have put another user's secret there. Not decrypted. If you trust the table's writers, read it with --allow-legacy (or ${ALLOW_LEGACY_ENV}=1), then upgrade it with 'kms-demo migrate ${argv.user}'`,
+        );
+      });
       secret = item.secret;
       if (argv.json) {
         outJson({

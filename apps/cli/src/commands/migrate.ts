@@ -18,7 +18,7 @@ interface MigrateOptions extends GlobalOptions {
 export const migrateCommand: CommandModule<GlobalOptions, MigrateOptions> = {
   command: 'migrate [user]',
   describe:
-    'Re-encrypt stored secrets in the current format (envelope, bound to their item), optionally under another key',
+    'Re-encrypt stored secrets in the current format (envelope, bound to their item), optionally under another key; reads original-format items without --allow-legacy',
   builder: (y: Argv<GlobalOptions>) =>
     y
       .positional('user', { type: 'string', describe: 'The user id to migrate' })
@@ -103,8 +103,11 @@ function describeResult(r: {
   keyArn: string;
   changed: boolean;
 }) {
+  // Migrating is the one way in that needs no --allow-legacy: say that it read such an item.
+  const read =
+    r.from === 'legacy' ? ', read in the original unbound format on purpose; now bound' : '';
   return r.changed
-    ? `${r.appuser}: ${r.from} -> ${r.to} (${r.keyArn})`
+    ? `${r.appuser}: ${r.from} -> ${r.to} (${r.keyArn}${read})`
     : `${r.appuser}: already ${r.to} (${r.keyArn})`;
 }
 

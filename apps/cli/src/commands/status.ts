@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { Resolved } from '../config/types.js';
+import type { Resolved, ResolvedConfig } from '../config/types.js';
 import type { GlobalOptions } from '../global-options.js';
 import { displayPath, green, out, outJson, red } from '../io/output.js';
 import { addSensitive, redact } from '../io/redact.js';
@@ -28,8 +28,8 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       .example('$0 status --json', 'As JSON, with a reachable flag per resource'),
   handler: async (argv) => {
     const { resolveConfig } = await import('../config/resolve-config.js');
-    const { findRunningServer, loadOrCreateCredentials } = await import('@kms-demo/local-aws');
-    const { createClients } = await import('../session.js');
+    const { findRunningServer, loadPrincipalCredentials } = await import('@kms-demo/local-aws');
+    const { createClients, CLI_PRINCIPAL, describePrincipal } = await import('../session.js');
     const { serverOrigin } = await import('../local/server-meta.js');
     const config = await resolveConfig(argv);
     const row = (setting: string, r: Resolved): Row => ({
@@ -50,9 +50,9 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       const server = await findRunningServer(stateDir);
       if (server) {
         const origin = serverOrigin(server.meta);
-        const credentials = await loadOrCreateCredentials(stateDir);
+        const credentials = await loadPrincipalCredentials(stateDir, CLI_PRINCIPAL);
         addSensitive(credentials.secretAccessKey);
-        local = { ...server, started: false, origin, credentials };
+        local = { ...server, started: false, origin, credentials, principal: CLI_PRINCIPAL };
         rows.push({ setting: 'region', value: server.region, source: 'local server' });
         rows.push({
           setting: 'endpoint',
@@ -72,6 +72,11 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
         });
       }
       rows.push({ ...row('state', config.stateDir), value: displayPath(stateDir) });
+      rows.push({
+        setting: 'identity',
+        value: describePrincipal(CLI_PRINCIPAL),
+        source: 'local credentials',
+      });
     } else {
       rows.push(row('region', config.region));
       rows.push(
@@ -80,6 +85,11 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
           : { setting: 'endpoint', value: 'AWS', source: 'default' },
       );
       if (config.profile) rows.push(row('profile', config.profile));
+      rows.push({
+        setting: 'identity',
+        value: await callerArn(config, argv.verbose === true),
+        source: 'sts get-caller-identity',
+      });
     }
 
     if (reachableTarget) {
@@ -152,6 +162,35 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
     if (rows.some((r) => r.ok === false)) process.exitCode = 1;
   },
 };
+
+/**
+ * The caller's ARN if sts:GetCallerIdentity answers (every identity may call it, but an
+ * endpoint or network may not offer it), else "unknown".
+ */
+async function callerArn(
+  config: Extract<ResolvedConfig, { target: 'aws' }>,
+  verbose: boolean,
+): Promise<string> {
+  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const { sdkLogger } = await import('../io/sdk-logger.js');
+  const sts = new STSClient({
+    region: config.region.value,
+    ...(config.endpoint ? { endpoint: config.endpoint.value } : {}),
+    ...(config.profile ? { profile: config.profile.value } : {}),
+    logger: sdkLogger({ verbose }),
+    maxAttempts: 1,
+  });
+  try {
+    const identity = await sts.send(new GetCallerIdentityCommand({}), {
+      abortSignal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+    });
+    return identity.Arn ?? 'unknown';
+  } catch {
+    return 'unknown';
+  } finally {
+    sts.destroy();
+  }
+}
 
 /** The check column, green or red on a terminal (last column: colour codes skew no padding). */
 function paint(r: Row): string {

@@ -1,3 +1,4 @@
+import { LOCAL_PRINCIPALS, type LocalPrincipalName } from '@kms-demo/spec';
 import type { Argv, CommandModule } from 'yargs';
 import { failedError } from '../../errors.js';
 import type { GlobalOptions } from '../../global-options.js';
@@ -12,12 +13,26 @@ const START_GRACE_MS = 1_000;
 /** Single-quotes a value for POSIX shells. */
 const shellQuote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 
-export const localEnvCommand: CommandModule<GlobalOptions, GlobalOptions> = {
+interface EnvOptions extends GlobalOptions {
+  as: LocalPrincipalName;
+}
+
+export const localEnvCommand: CommandModule<GlobalOptions, EnvOptions> = {
   command: 'env',
   describe:
     'Print shell lines pointing the AWS CLI / SDKs at the running local endpoint (and unsetting a session token or profile)',
   builder: (y: Argv<GlobalOptions>) =>
     y
+      .option('as', {
+        choices: LOCAL_PRINCIPALS,
+        default: 'admin' as LocalPrincipalName,
+        describe:
+          'Whose credentials: admin (the account administrator), key-admin (manages the key, cannot use it), app (the key user the CLI runs as), auditor (reads the trail only)',
+      })
+      .example(
+        'vars="$($0 local env --as app)" && eval "$vars"',
+        'Act as the app, under the app policy',
+      )
       .example(
         'vars="$($0 local env)" && eval "$vars"',
         'Set AWS_ENDPOINT_URL, credentials and region in this shell',
@@ -29,7 +44,7 @@ export const localEnvCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       .example('$0 local env --json', 'The same values as JSON'),
   handler: async (argv) => {
     const { resolveStateDir } = await import('../../config/state-dir.js');
-    const { findRunningServer, loadOrCreateCredentials } = await import('@kms-demo/local-aws');
+    const { findRunningServer, loadPrincipalCredentials } = await import('@kms-demo/local-aws');
     const { startUnderWay } = await import('../../local/start-under-way.js');
     const stateDir = resolveStateDir().value;
     // `kms-demo local start &` followed at once by `eval "$(kms-demo local env)"`: the
@@ -53,7 +68,7 @@ export const localEnvCommand: CommandModule<GlobalOptions, GlobalOptions> = {
         `no local server runs for ${displayPath(stateDir)}; start one with 'kms-demo local start'`,
       );
     }
-    const credentials = await loadOrCreateCredentials(stateDir);
+    const credentials = await loadPrincipalCredentials(stateDir, argv.as);
     const vars = {
       AWS_ENDPOINT_URL: server.endpoint,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,

@@ -17,6 +17,7 @@ interface ResetOptions extends GlobalOptions {
 const STATE_ENTRIES = [
   'kms',
   'dynamodb',
+  'credentials',
   'credentials.json',
   'server.json',
   'server.lock',
