@@ -1,21 +1,27 @@
-// Requests per second for Encrypt, Decrypt and GenerateDataKey over loopback with the AWS
-// SDK v3, against the built endpoint with SigV4 auth on and off, and the CPU cost of one
-// signature check. Prints medians of several rounds; asserts nothing.
+// Requests per second for Encrypt, Decrypt, GenerateDataKey and a DynamoDB GetItem over
+// loopback with the AWS SDK v3, signed as the `app` principal, against the built endpoint
+// with authorization (key policy + identity policies) on and off, and with SigV4 auth off
+// altogether; and the CPU cost of one signature check and of one authorization decision.
+// Prints medians of several rounds and the share of throughput authorization costs;
+// asserts nothing.
 //
 //   pnpm --filter @kms-demo/local-aws bench
 //   BENCH_ROUNDS=7 BENCH_SECONDS=2 BENCH_CONCURRENCY=16 pnpm --filter @kms-demo/local-aws bench
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DecryptCommand,
   EncryptCommand,
   GenerateDataKeyCommand,
   KMSClient,
 } from '@aws-sdk/client-kms';
-import { KEY_ALIAS } from '@kms-demo/spec';
+import { KEY_ALIAS, TABLE_NAME } from '@kms-demo/spec';
 import { SignatureVerifier } from '../dist/auth/verify-signature.js';
-import { startLocalAws } from '../dist/index.js';
+import { authorize } from '../dist/authz/authorize.js';
+import { compilePolicy } from '../dist/authz/compiled-policy.js';
+import { localKeyPolicy, startLocalAws } from '../dist/index.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
@@ -42,36 +48,85 @@ async function throughput(call) {
   return done / ((performance.now() - started) / 1000);
 }
 
-async function startServer(auth) {
+/** What the CLI sends: every KMS call names this table in its encryption context. */
+const CONTEXT = { table: TABLE_NAME, appuser: 'bench', purpose: 'kms-demo/secret' };
+
+async function startServer({ auth, authorization }) {
   const stateDir = await mkdtemp(join(tmpdir(), 'kms-demo-bench-'));
-  const server = await startLocalAws({ stateDir, auth });
-  const client = new KMSClient({
+  const server = await startLocalAws({ stateDir, auth, authorization });
+  const config = {
     endpoint: server.endpoint,
     region: server.region,
-    credentials: server.credentials,
+    credentials: server.principals.app.credentials,
     maxAttempts: 1,
-  });
+  };
+  const client = new KMSClient(config);
+  const dynamo = new DynamoDBClient(config);
   const plaintext = Buffer.alloc(64, 7);
-  const { CiphertextBlob } = await client.send(
-    new EncryptCommand({ KeyId: KEY_ALIAS, Plaintext: plaintext }),
-  );
+  const encrypt = new EncryptCommand({
+    KeyId: KEY_ALIAS,
+    Plaintext: plaintext,
+    EncryptionContext: CONTEXT,
+  });
+  const { CiphertextBlob } = await client.send(encrypt);
   const operations = {
-    Encrypt: () => client.send(new EncryptCommand({ KeyId: KEY_ALIAS, Plaintext: plaintext })),
-    Decrypt: () => client.send(new DecryptCommand({ CiphertextBlob })),
+    Encrypt: () => client.send(encrypt),
+    Decrypt: () => client.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: CONTEXT })),
     GenerateDataKey: () =>
-      client.send(new GenerateDataKeyCommand({ KeyId: KEY_ALIAS, KeySpec: 'AES_256' })),
+      client.send(
+        new GenerateDataKeyCommand({
+          KeyId: KEY_ALIAS,
+          KeySpec: 'AES_256',
+          EncryptionContext: CONTEXT,
+        }),
+      ),
+    'dynamodb GetItem': () =>
+      dynamo.send(new GetItemCommand({ TableName: TABLE_NAME, Key: { appuser: { S: 'bench' } } })),
   };
   return {
     operations,
+    server,
     credentials: server.credentials,
     endpoint: server.endpoint,
     region: server.region,
     async stop() {
       client.destroy();
+      dynamo.destroy();
       await server.close();
       await rm(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Microseconds of CPU for one authorization decision: app's Encrypt under the real policies. */
+function authorizeCost(server) {
+  const caller = {
+    name: 'app',
+    arn: server.principals.app.arn,
+    accountId: '000000000000',
+    identityPolicies: server.principals.app.policies.map((p) => compilePolicy(p)),
+  };
+  const keyPolicy = compilePolicy(
+    localKeyPolicy({ accountId: '000000000000', allowLegacyItems: true }),
+  );
+  const request = {
+    action: 'kms:Encrypt',
+    resource: server.keyArn,
+    keyPolicy,
+    context: new Map([
+      ['kms:encryptioncontext:table', [TABLE_NAME]],
+      ['kms:encryptioncontextkeys', Object.keys(CONTEXT)],
+    ]),
+  };
+  if (authorize(caller, request) !== undefined) throw new Error('bench decision was a denial');
+  const samples = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const n = 20000;
+    const started = performance.now();
+    for (let i = 0; i < n; i++) authorize(caller, request);
+    samples.push(((performance.now() - started) * 1000) / n);
+  }
+  return median(samples);
 }
 
 /** Microseconds of CPU for one SigV4 verification of a typical Encrypt request. */
@@ -119,34 +174,48 @@ async function verifyCost(server) {
   return median(samples);
 }
 
-const servers = { on: await startServer(true), off: await startServer(false) };
+const servers = {
+  authz: await startServer({ auth: true, authorization: true }),
+  auth: await startServer({ auth: true, authorization: false }),
+  off: await startServer({ auth: false }),
+};
 try {
   const results = {};
-  for (const name of Object.keys(servers.on.operations)) {
-    // Warm up both, then alternate auth on/off rounds so drift hits both alike.
-    await throughput(servers.on.operations[name]);
-    await throughput(servers.off.operations[name]);
-    const on = [];
-    const off = [];
+  for (const name of Object.keys(servers.authz.operations)) {
+    // Warm up all, then alternate rounds so drift hits each alike.
+    for (const server of Object.values(servers)) await throughput(server.operations[name]);
+    const samples = { authz: [], auth: [], off: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      on.push(await throughput(servers.on.operations[name]));
-      off.push(await throughput(servers.off.operations[name]));
+      for (const [key, server] of Object.entries(servers)) {
+        samples[key].push(await throughput(server.operations[name]));
+      }
     }
-    results[name] = { on: median(on), off: median(off) };
+    results[name] = Object.fromEntries(
+      Object.entries(samples).map(([key, values]) => [key, median(values)]),
+    );
   }
-  const verifyMicros = await verifyCost(servers.on);
+  const verifyMicros = await verifyCost(servers.auth);
+  const authorizeMicros = authorizeCost(servers.authz.server);
 
   console.log(
-    `local KMS over loopback, AWS SDK v3, ${CONCURRENCY} in flight, median of ${ROUNDS} rounds x ${SECONDS}s (Node ${process.version})`,
+    `local endpoint over loopback as the app principal, AWS SDK v3, ${CONCURRENCY} in flight, median of ${ROUNDS} rounds x ${SECONDS}s (Node ${process.version})`,
   );
-  console.log('operation          auth on req/s   auth off req/s   on/off');
-  for (const [name, { on, off }] of Object.entries(results)) {
+  console.log(
+    'operation          authz on req/s   authz off req/s   on/off   authz cost   auth off req/s',
+  );
+  let worst = 0;
+  for (const [name, { authz, auth, off }] of Object.entries(results)) {
+    const cost = 1 - authz / auth;
+    worst = Math.max(worst, cost);
     console.log(
-      `${name.padEnd(18)} ${on.toFixed(0).padStart(13)}   ${off.toFixed(0).padStart(14)}   ${(on / off).toFixed(2).padStart(6)}`,
+      `${name.padEnd(18)} ${authz.toFixed(0).padStart(14)}   ${auth.toFixed(0).padStart(15)}   ${(authz / auth).toFixed(2).padStart(6)}   ${`${(cost * 100).toFixed(1)}%`.padStart(10)}   ${off.toFixed(0).padStart(14)}`,
     );
   }
   console.log(`SigV4 verification alone: ${verifyMicros.toFixed(1)} µs per request (median)`);
+  console.log(`one authorization decision alone: ${authorizeMicros.toFixed(2)} µs (median)`);
+  console.log(
+    `authorization costs at most ${(worst * 100).toFixed(1)}% of throughput (budget: under 15%)${worst < 0.15 ? '' : ' -- OVER BUDGET'}`,
+  );
 } finally {
-  await servers.on.stop();
-  await servers.off.stop();
+  for (const server of Object.values(servers)) await server.stop();
 }

@@ -95,15 +95,29 @@ describe('tampering and the original format', () => {
       }),
     );
 
-    const before = await sandbox.run(['decrypt', '12345']);
+    // Not read unless asked: nothing binds the item to its user.
+    const refused = await sandbox.run(['decrypt', '12345']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).not.toContain('legacy-pw');
+    expect(refused.stderr).toMatch(
+      /^kms-demo: user 12345 is stored in the original demo's format, .* --allow-legacy .* 'kms-demo migrate 12345'$/m,
+    );
+    expectCleanStderr(refused.stderr);
+
+    const before = await sandbox.run(['decrypt', '12345', '--allow-legacy']);
     expect(before.code, before.stderr).toBe(0);
     expect(before.stdout).toBe('legacy-pw\n');
     expect(before.stderr).toContain('kms-demo migrate 12345');
+    const byEnv = await sandbox.run(['decrypt', '12345'], { env: { KMS_DEMO_ALLOW_LEGACY: '1' } });
+    expect(byEnv.stdout).toBe('legacy-pw\n');
 
     const migrated = await sandbox.run(['migrate', '12345']);
     expect(migrated.code, migrated.stderr).toBe(0);
     expect(migrated.stdout).toBe('');
-    expect(migrated.stderr).toMatch(/^12345: legacy -> envelope/m);
+    expect(migrated.stderr).toMatch(
+      /^12345: legacy -> envelope .*read in the original unbound format/m,
+    );
 
     const after = await sandbox.run(['decrypt', '12345']);
     expect(after.stdout).toBe('legacy-pw\n');
@@ -120,6 +134,33 @@ describe('tampering and the original format', () => {
     );
     expect(all.stderr).toMatch(/Migrated 0 of \d+ secrets; \d+ already current, 1 failed$/m);
     expect(all.stderr).toMatch(/^kms-demo: 1 secret could not be migrated$/m);
+  });
+
+  it("refuses a legacy ciphertext swapped into another user's item, and never shows it", async () => {
+    const victim = await encrypt('envelope-of-victim');
+    const other = await kms.encrypt({
+      KeyId: 'alias/demo-kms',
+      Plaintext: Buffer.from('legacy-secret-of-someone-else'),
+    });
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: 'demo-kms',
+        Item: { appuser: { S: victim }, userpasswd: { B: other.CiphertextBlob as Uint8Array } },
+      }),
+    );
+    for (const args of [
+      ['decrypt', victim],
+      ['decrypt', victim, '--json'],
+    ]) {
+      const r = await sandbox.run(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stdout + r.stderr).not.toContain('someone-else');
+      expect(r.stderr).toMatch(/original demo's format/);
+      expectCleanStderr(r.stderr);
+    }
+    // Put the victim's own item back, so migrate --all below meets only the items it expects.
+    await sandbox.run(['delete', victim, '--yes']);
   });
 
   it('migrate --all upgrades several items, one progress line each on stderr, JSON on stdout', async () => {
