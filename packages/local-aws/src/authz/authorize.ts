@@ -83,18 +83,30 @@ export function authorize(caller: Caller, request: AuthorizationRequest): Denial
   return deny(caller, request, 'no-resource-allow');
 }
 
+/** The caller's own condition keys, made once per caller. */
+const callerKeys = new WeakMap<Caller, ReadonlyMap<string, readonly string[]>>();
+
 function withCallerKeys(
   context: ConditionContext,
   caller: Caller,
   action: string,
 ): ConditionContext {
-  const merged = new Map(context);
-  merged.set('aws:principalarn', [caller.arn]);
-  merged.set('aws:principalaccount', [caller.accountId]);
-  merged.set('aws:principaltype', ['User']);
-  merged.set('aws:username', [caller.arn.slice(caller.arn.lastIndexOf('/') + 1)]);
-  if (action.startsWith('kms:')) merged.set('kms:calleraccount', [caller.accountId]);
-  return merged;
+  let own = callerKeys.get(caller);
+  if (!own) {
+    own = new Map([
+      ['aws:principalarn', [caller.arn]],
+      ['aws:principalaccount', [caller.accountId]],
+      ['aws:principaltype', ['User']],
+      ['aws:username', [caller.arn.slice(caller.arn.lastIndexOf('/') + 1)]],
+    ]);
+    callerKeys.set(caller, own);
+  }
+  const keys = own;
+  const kms = action.startsWith('kms:') ? [caller.accountId] : undefined;
+  // The caller's keys first: a request cannot name itself another principal.
+  return {
+    get: (key) => keys.get(key) ?? (key === 'kms:calleraccount' ? kms : context.get(key)),
+  };
 }
 
 function deny(caller: Caller, request: AuthorizationRequest, reason: DenialReason): Denial {

@@ -6,13 +6,22 @@ import { arnMatches, wildcardPattern } from './wildcard.js';
  * The condition operators this evaluator understands, as the IAM JSON policy reference
  * documents them. Anything else is refused when the policy is read, never guessed at.
  */
-const POSITIVE: Record<string, (value: string, expected: string) => boolean> = {
-  StringEquals: (value, expected) => value === expected,
-  StringEqualsIgnoreCase: (value, expected) => value.toLowerCase() === expected.toLowerCase(),
-  StringLike: (value, expected) => wildcardPattern(expected, false).test(value),
-  ArnEquals: arnMatches,
-  ArnLike: arnMatches,
-  Bool: (value, expected) => value.toLowerCase() === expected.toLowerCase(),
+const POSITIVE: Record<string, (expected: string) => (value: string) => boolean> = {
+  StringEquals: (expected) => (value) => value === expected,
+  StringEqualsIgnoreCase: (expected) => {
+    const lower = expected.toLowerCase();
+    return (value) => value.toLowerCase() === lower;
+  },
+  StringLike: (expected) => {
+    const pattern = wildcardPattern(expected, false);
+    return (value) => pattern.test(value);
+  },
+  ArnEquals: (expected) => (value) => arnMatches(value, expected),
+  ArnLike: (expected) => (value) => arnMatches(value, expected),
+  Bool: (expected) => {
+    const lower = expected.toLowerCase();
+    return (value) => value.toLowerCase() === lower;
+  },
 };
 
 /** Negated operators: true when the value matches none of the listed values. */
@@ -76,7 +85,8 @@ function compileCondition(operator: string, key: string, expected: string[]): Co
   const negatedOf = NEGATED[rest];
   const positive = POSITIVE[negatedOf ?? rest];
   if (!positive) throw new PolicyGrammarError(`Condition operator ${operator} is not supported.`);
-  const matchesAny = (value: string) => expected.some((want) => positive(value, want));
+  const tests = expected.map(positive);
+  const matchesAny = (value: string) => tests.some((test) => test(value));
   const matches = negatedOf ? (value: string) => !matchesAny(value) : matchesAny;
 
   return {
