@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectCleanStderr, Sandbox } from './cli.js';
 
@@ -58,4 +59,33 @@ it('local env prints admin by default and each principal with --as', async () =>
   expect(new Set(keys.values()).size).toBe(4);
   const bad = await sandbox.run(['local', 'env', '--as', 'root']);
   expect(bad.code).toBe(2);
+});
+
+it('counts a refused request in the server log, one numbered line naming the principal', async () => {
+  const env = await sandbox.run(['local', 'env', '--json', '--as', 'app']);
+  const vars = JSON.parse(env.stdout);
+  const kms = new KMSClient({
+    region: vars.AWS_REGION,
+    endpoint: vars.AWS_ENDPOINT_URL,
+    credentials: {
+      accessKeyId: vars.AWS_ACCESS_KEY_ID,
+      secretAccessKey: vars.AWS_SECRET_ACCESS_KEY,
+    },
+    maxAttempts: 1,
+  });
+  try {
+    // No encryption context: the app policy binds every Encrypt to this table.
+    await expect(
+      kms.send(new EncryptCommand({ KeyId: 'alias/demo-kms', Plaintext: Buffer.from('x') })),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  } finally {
+    kms.destroy();
+  }
+  const log = await readFile(join(sandbox.stateDir, 'server.log'), 'utf8');
+  expect(log).toMatch(
+    new RegExp(
+      `^kms-demo local: AccessDenied #1: User: ${APP_ARN} is not authorized to perform: kms:Encrypt on resource: `,
+      'm',
+    ),
+  );
 });
