@@ -6,6 +6,7 @@ import type { Worker } from 'node:worker_threads';
 import { LocalAwsError } from '../errors.js';
 import { ensurePrivateDir } from '../state/state-dir.js';
 import { startDynaliteWorker, stopDynaliteWorker } from './dynalite-worker.js';
+import { withTransactions } from './transactions/with-transactions.js';
 
 export interface DynamoResponse {
   status: number;
@@ -68,11 +69,15 @@ export async function startDynamoBackend(options: DynamoBackendOptions): Promise
   };
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`the DynamoDB store stopped (exit code ${code})`)));
+  // dynalite has no transactions; this layer adds them in front of it.
+  const send = withTransactions((operation, body) =>
+    forward(socketPath, agent, options.region, operation, body),
+  );
 
   return {
     send(operation, body) {
       if (failure) return Promise.reject(failure);
-      return forward(socketPath, agent, options.region, operation, body);
+      return send(operation, body);
     },
     onFailure(handler) {
       failureHandler = handler;
