@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMS } from '@aws-sdk/client-kms';
+import { BULK_MAX_ATTEMPTS, BulkRetryStrategy } from './bulk/bulk-retry-strategy.js';
 import { LoopbackAwareRetryStrategy } from './retry-strategy.js';
 import { DEFAULT_REGION } from './spec.js';
 
@@ -24,6 +25,11 @@ export interface AwsClientOptions {
    * Without one the SDK writes some of them to the console.
    */
   logger?: AwsLogger;
+  /**
+   * Retries for bulk work (import, export): no shared retry quota, so sustained throttling
+   * slows the work down instead of failing it; `maxAttempts` defaults to 20.
+   */
+  bulk?: boolean;
 }
 
 export interface AwsLogger {
@@ -46,13 +52,16 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   // The SDK needs a region before its first call and reads AWS_REGION itself; the spec's
   // default only fills the gap so a fresh machine does not fail with "Region is missing".
   const region = options.region ?? process.env.AWS_REGION ?? DEFAULT_REGION;
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const maxAttempts =
+    options.maxAttempts ?? (options.bulk ? BULK_MAX_ATTEMPTS : DEFAULT_MAX_ATTEMPTS);
   // Each client gets its own strategy: the standard mode's retry quota is per client.
   const config = () => ({
     region,
     retryMode: 'standard',
     maxAttempts,
-    retryStrategy: new LoopbackAwareRetryStrategy(maxAttempts),
+    retryStrategy: options.bulk
+      ? new BulkRetryStrategy(maxAttempts)
+      : new LoopbackAwareRetryStrategy(maxAttempts),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),

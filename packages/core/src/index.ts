@@ -1,4 +1,14 @@
 export { fromAwsError } from './aws-errors.js';
+export type { BackupRecord } from './bulk/backup-record.js';
+export { BULK_MAX_ATTEMPTS } from './bulk/bulk-retry-strategy.js';
+export {
+  type BulkStore,
+  type BulkStoreOptions,
+  type CreateOutcome,
+  createBulkStore,
+  MAX_BATCH_ITEMS,
+  type ScannedItem,
+} from './bulk/bulk-store.js';
 export {
   type AwsClientOptions,
   type AwsClients,
@@ -34,6 +44,7 @@ export {
   ATTRIBUTES,
   FORMAT_VERSION,
   type Scheme,
+  type StoredItem,
   type StoredItemInfo,
   type WritableScheme,
 } from './storage/item.js';
