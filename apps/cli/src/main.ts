@@ -8,7 +8,19 @@ import { createProgram } from './program.js';
 // documented switch for exactly that warning, and leaves every other warning alone.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const COMMANDS = ['encrypt', 'decrypt', 'list', 'ls', 'show', 'delete', 'rm', 'migrate', 'status'];
+const COMMANDS = [
+  'encrypt',
+  'decrypt',
+  'list',
+  'ls',
+  'show',
+  'delete',
+  'rm',
+  'migrate',
+  'status',
+  'import',
+  'export',
+];
 const LOCAL_COMMANDS = ['start', 'env', 'status', 'stop', 'reset'];
 
 /** Commands whose one argument is a user id. */

@@ -2,6 +2,8 @@ import yargs, { type Argv } from 'yargs';
 import { decryptCommand } from './commands/decrypt.js';
 import { deleteCommand } from './commands/delete.js';
 import { encryptCommand } from './commands/encrypt.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { listCommand } from './commands/list.js';
 import { localCommand } from './commands/local/index.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -35,6 +37,8 @@ export function createProgram(args: string[]): Argv<GlobalOptions> {
     .command(showCommand)
     .command(deleteCommand)
     .command(migrateCommand)
+    .command(importCommand)
+    .command(exportCommand)
     .command(statusCommand)
     .command(localCommand)
     .demandCommand(1, 'name a command')

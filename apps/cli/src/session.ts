@@ -47,7 +47,7 @@ export interface Session extends Clients {
 export function createClients(
   config: ResolvedConfig,
   local: LocalConnection | undefined,
-  o: { maxAttempts?: number; verbose?: boolean } = {},
+  o: { maxAttempts?: number; verbose?: boolean; bulk?: boolean } = {},
 ): Clients {
   const { verbose, ...sdk } = o;
   const logger = sdkLogger({ verbose });
@@ -98,8 +98,12 @@ export async function connectLocal(dir: Resolved): Promise<LocalConnection> {
 /**
  * Resolves where secrets live and connects to it. For the embedded local default this
  * brings the background emulator up when needed and announces it in one stderr line.
+ * `bulk` gives the clients retries for bulk work (no shared retry quota).
  */
-export async function openSession(argv: GlobalOptions): Promise<Session> {
+export async function openSession(
+  argv: GlobalOptions,
+  o: { bulk?: boolean } = {},
+): Promise<Session> {
   const config = await resolveConfig(argv);
   let local: LocalConnection | undefined;
   if (config.target === 'local') {
@@ -121,7 +125,10 @@ export async function openSession(argv: GlobalOptions): Promise<Session> {
       );
     }
   }
-  const clients = createClients(config, local, { verbose: argv.verbose === true });
+  const clients = createClients(config, local, {
+    verbose: argv.verbose === true,
+    ...(o.bulk && { bulk: true }),
+  });
   const store = createSecretStore({
     kms: clients.kms,
     dynamodb: clients.dynamodb,
