@@ -317,7 +317,10 @@ async function openImportJournal(
       say('kms-demo: reading stdin without --journal FILE: this import cannot be resumed');
       return undefined;
     }
-    const target = `${session.endpoint ?? session.region}|${session.config.key.value}|${table}`;
+    // Not the local endpoint's URL: its port changes when the server restarts.
+    const where =
+      session.config.target === 'local' ? 'local' : (session.endpoint ?? session.region);
+    const target = `${where}|${session.config.key.value}|${table}`;
     path = await defaultJournalPath(resolveStateDir().value, file, target);
   }
   try {
