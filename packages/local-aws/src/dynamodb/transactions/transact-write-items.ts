@@ -9,6 +9,7 @@ import {
 } from './dynamo-call.js';
 import { itemIdentity, keyOf, keySchemas } from './item-keys.js';
 import { MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ITEMS, SAME_ITEM_MESSAGE } from './limits.js';
+import { readItems } from './read-items.js';
 
 type AttributeMap = Record<string, unknown>;
 type ActionKind = 'ConditionCheck' | 'Put' | 'Delete' | 'Update';
@@ -60,19 +61,12 @@ export async function transactWriteItems(
     actions.push({ kind, input, key });
   }
 
-  const reads = await Promise.all(
-    actions.map((action) =>
-      callStore<{ Item?: AttributeMap }>(send, 'GetItem', {
-        TableName: action.input.TableName,
-        Key: action.key,
-        ConsistentRead: true,
-      }),
-    ),
+  const before = await readItems(
+    send,
+    actions.map((a) => ({ TableName: a.input.TableName, Key: a.key })),
   );
-  for (const [i, read] of reads.entries()) {
-    if (!read.ok) return read.response;
-    (actions[i] as Action).before = read.output.Item;
-  }
+  if (!Array.isArray(before)) return before.response;
+  for (const [i, item] of before.entries()) (actions[i] as Action).before = item;
 
   const outcomes = await Promise.all(actions.map((action) => apply(send, action)));
   if (outcomes.every((o) => o.ok)) return jsonResponse(200, {});

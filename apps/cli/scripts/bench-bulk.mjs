@@ -1,0 +1,257 @@
+// `pnpm --filter @kms-demo/cli bench:bulk`: bulk import and export of BENCH_N (10,000)
+// secrets on the local endpoint, next to the original demo's method done as well as it
+// can be (one boto3 process looping kms.encrypt + put_item; for export, scan + decrypt),
+// in the same run, against the same server. Prints secrets/s (median of BENCH_RUNS runs),
+// KMS requests per secret (counted by a pass-through proxy both go through), peak RSS,
+// and the ratios. Also the peak RSS of validating BENCH_RSS_N (100,000) lines, to show
+// that memory does not grow with the input.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'kms-demo.js');
+const N = Number(process.env.BENCH_N ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const RSS_N = Number(process.env.BENCH_RSS_N ?? 100_000);
+const PYTHON = process.env.BENCH_PYTHON ?? '/root/.pyenv/versions/3.11.7/bin/python3';
+const work = await mkdtemp(join(tmpdir(), 'kms-demo-bench-bulk-'));
+const home = join(work, 'state');
+const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, KMS_DEMO_HOME: home };
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Runs a command under /usr/bin/time for its peak RSS; resolves wall ms, RSS MiB, output. */
+function measured(command, args, env) {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn('/usr/bin/time', ['-f', 'RSS_KB=%M', command, ...args], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const rss = Number(/RSS_KB=(\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1024;
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${stderr}`));
+      else resolve({ ms, rss, stdout, stderr });
+    });
+  });
+}
+
+// The local server, and a pass-through proxy in front of it that counts requests by target.
+const server = spawn(process.execPath, [cli, 'local', 'start', '--port', '0'], {
+  env: baseEnv,
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+let serverOut = '';
+server.stdout.on('data', (c) => (serverOut += c));
+server.stderr.on('data', (c) => (serverOut += c));
+for (let i = 0; !/http:\/\/127\.0\.0\.1:\d+/.test(serverOut); i++) {
+  if (i > 300) throw new Error(`the local server did not start:\n${serverOut}`);
+  await new Promise((r) => setTimeout(r, 100));
+}
+const envText = spawnSync(process.execPath, [cli, 'local', 'env'], {
+  env: baseEnv,
+  encoding: 'utf8',
+});
+const localEnv = Object.fromEntries(
+  [...envText.stdout.matchAll(/export (\w+)=['"]?([^'"\n]*)['"]?/g)].map((m) => [m[1], m[2]]),
+);
+const upstream = new URL(localEnv.AWS_ENDPOINT_URL);
+const counts = new Map();
+const proxy = createServer((req, res) => {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  counts.set(target, (counts.get(target) ?? 0) + 1);
+  const out = request(
+    {
+      host: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers: req.headers,
+    },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 500, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  out.on('error', () => res.destroy());
+  req.pipe(out);
+});
+proxy.listen(0, '127.0.0.1');
+await once(proxy, 'listening');
+const endpoint = `http://127.0.0.1:${proxy.address().port}`;
+const awsEnv = {
+  ...baseEnv,
+  AWS_ACCESS_KEY_ID: localEnv.AWS_ACCESS_KEY_ID,
+  AWS_SECRET_ACCESS_KEY: localEnv.AWS_SECRET_ACCESS_KEY,
+  AWS_REGION: localEnv.AWS_REGION,
+  AWS_DEFAULT_REGION: localEnv.AWS_REGION,
+  AWS_ENDPOINT_URL: endpoint,
+  AWS_CONFIG_FILE: join(work, 'none'),
+  AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'),
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+const kmsRequests = () =>
+  [...counts].filter(([t]) => t.startsWith('TrentService.')).reduce((s, [, n]) => s + n, 0);
+
+const ddb = new DynamoDBClient({
+  endpoint: localEnv.AWS_ENDPOINT_URL,
+  region: localEnv.AWS_REGION,
+  credentials: {
+    accessKeyId: localEnv.AWS_ACCESS_KEY_ID,
+    secretAccessKey: localEnv.AWS_SECRET_ACCESS_KEY,
+  },
+});
+async function createTable(name) {
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: 'appuser', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'appuser', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  await waitUntilTableExists({ client: ddb, maxWaitTime: 30 }, { TableName: name });
+}
+
+// The input: N secrets of 32 random characters, JSON Lines.
+const input = join(work, 'secrets.jsonl');
+await writeFile(
+  input,
+  Array.from(
+    { length: N },
+    () => `${JSON.stringify({ secret: randomBytes(24).toString('base64') })}\n`,
+  ).join(''),
+);
+
+const boto3 = spawnSync(PYTHON, ['-c', 'import boto3'], { stdio: 'ignore' }).status === 0;
+const BOTO3_IMPORT = `
+import json, random, sys, boto3
+ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+kms, ddb = boto3.client("kms"), boto3.client("dynamodb")
+table = sys.argv[2]
+with open(sys.argv[1]) as f:
+    for line in f:
+        secret = json.loads(line)["secret"].encode()
+        blob = kms.encrypt(KeyId="alias/demo-kms", Plaintext=secret)["CiphertextBlob"]
+        user = "".join(random.choice(ALPHABET) for _ in range(10))
+        ddb.put_item(TableName=table, Item={"appuser": {"S": user}, "userpasswd": {"B": blob}},
+                     ConditionExpression="attribute_not_exists(appuser)")
+`;
+const BOTO3_EXPORT = `
+import json, sys, boto3
+kms, ddb = boto3.client("kms"), boto3.client("dynamodb")
+n = 0
+with open(sys.argv[2], "w") as out:
+    for page in ddb.get_paginator("scan").paginate(TableName=sys.argv[1]):
+        for item in page["Items"]:
+            plain = kms.decrypt(CiphertextBlob=item["userpasswd"]["B"])["Plaintext"]
+            out.write(json.dumps({"appuser": item["appuser"]["S"], "secret": plain.decode()}) + "\\n")
+            n += 1
+print(n)
+`;
+await writeFile(join(work, 'boto3_import.py'), BOTO3_IMPORT);
+await writeFile(join(work, 'boto3_export.py'), BOTO3_EXPORT);
+
+const results = { tsImport: [], pyImport: [], tsExport: [], pyExport: [] };
+let tsKms = 0;
+let pyKms = 0;
+let tsRss = 0;
+let tsExportRss = 0;
+let pyRss = 0;
+for (let run = 0; run < RUNS; run++) {
+  const tsTable = `bench-ts-${run}`;
+  const pyTable = `bench-py-${run}`;
+  await createTable(tsTable);
+  let before = kmsRequests();
+  const imp = await measured(
+    process.execPath,
+    [cli, 'import', input, '--table', tsTable, '--journal', join(work, `journal-${run}`), '--json'],
+    awsEnv,
+  );
+  const summary = JSON.parse(imp.stdout);
+  if (summary.imported !== N) throw new Error(`import stored ${summary.imported} of ${N}`);
+  results.tsImport.push((N / imp.ms) * 1000);
+  tsKms = (kmsRequests() - before) / N;
+  tsRss = Math.max(tsRss, imp.rss);
+  const exp = await measured(
+    process.execPath,
+    [cli, 'export', '--table', tsTable, '--out', join(work, `export-ts-${run}.jsonl`)],
+    awsEnv,
+  );
+  results.tsExport.push((N / exp.ms) * 1000);
+  tsExportRss = Math.max(tsExportRss, exp.rss);
+
+  if (boto3) {
+    await createTable(pyTable);
+    before = kmsRequests();
+    const py = await measured(PYTHON, [join(work, 'boto3_import.py'), input, pyTable], awsEnv);
+    results.pyImport.push((N / py.ms) * 1000);
+    pyKms = (kmsRequests() - before) / N;
+    pyRss = Math.max(pyRss, py.rss);
+    const pyExp = await measured(
+      PYTHON,
+      [join(work, 'boto3_export.py'), pyTable, join(work, `export-py-${run}.jsonl`)],
+      awsEnv,
+    );
+    if (Number(pyExp.stdout.trim()) !== N) throw new Error('the boto3 export missed items');
+    results.pyExport.push((N / pyExp.ms) * 1000);
+  }
+}
+
+// Memory with a large input: validating RSS_N lines streams them, whatever the size.
+const big = join(work, 'big.jsonl');
+const bigOut = createWriteStream(big);
+for (let i = 0; i < RSS_N; i++) {
+  if (!bigOut.write(`${JSON.stringify({ secret: randomBytes(24).toString('base64') })}\n`)) {
+    await once(bigOut, 'drain');
+  }
+}
+bigOut.end();
+await once(bigOut, 'close');
+const dry = await measured(process.execPath, [cli, 'import', big, '--dry-run'], awsEnv);
+
+const f = (x) => (Number.isFinite(x) ? x.toFixed(0) : 'n/a');
+console.log(`bulk import/export of ${N} secrets on the local endpoint, median of ${RUNS} run(s)`);
+console.log(
+  `  kms-demo import:          ${f(median(results.tsImport))} secrets/s, ${tsKms.toFixed(2)} KMS requests/secret, peak RSS ${f(tsRss)} MiB`,
+);
+console.log(
+  `  kms-demo export:          ${f(median(results.tsExport))} secrets/s, peak RSS ${f(tsExportRss)} MiB`,
+);
+if (boto3) {
+  console.log(
+    `  boto3 encrypt+put_item:   ${f(median(results.pyImport))} secrets/s, ${pyKms.toFixed(2)} KMS requests/secret, peak RSS ${f(pyRss)} MiB`,
+  );
+  console.log(`  boto3 scan+decrypt:       ${f(median(results.pyExport))} secrets/s`);
+  console.log(
+    `  ratio import (kms-demo / boto3): ${(median(results.tsImport) / median(results.pyImport)).toFixed(2)}x`,
+  );
+  console.log(
+    `  ratio export (kms-demo / boto3): ${(median(results.tsExport) / median(results.pyExport)).toFixed(2)}x`,
+  );
+} else {
+  console.log(`  boto3 baseline skipped: ${PYTHON} cannot import boto3 (set BENCH_PYTHON)`);
+}
+console.log(
+  `  import --dry-run of ${RSS_N} lines: peak RSS ${f(dry.rss)} MiB (${f((RSS_N / dry.ms) * 1000)} lines/s)`,
+);
+
+ddb.destroy();
+proxy.close();
+server.kill('SIGINT');
+await once(server, 'close');
+await rm(work, { recursive: true, force: true });
