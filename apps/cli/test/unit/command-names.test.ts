@@ -13,6 +13,8 @@ const COMMANDS = new Set([
   'rm',
   'migrate',
   'status',
+  'import',
+  'export',
   'local',
 ]);
 const LOCAL = new Set(['start', 'env', 'status', 'stop', 'reset']);
