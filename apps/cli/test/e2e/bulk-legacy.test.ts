@@ -1,0 +1,91 @@
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseExport } from './bulk-data.js';
+import { Sandbox } from './cli.js';
+
+let sandbox: Sandbox;
+let ddb: DynamoDBClient;
+let kms: KMSClient;
+
+/** An item as the original demo writes it: a raw KMS ciphertext, no encryption context. */
+async function putLegacy(table: string, appuser: string, secret: string) {
+  const { CiphertextBlob } = await kms.send(
+    new EncryptCommand({ KeyId: 'alias/demo-kms', Plaintext: Buffer.from(secret) }),
+  );
+  await ddb.send(
+    new PutItemCommand({
+      TableName: table,
+      Item: { appuser: { S: appuser }, userpasswd: { B: CiphertextBlob as Uint8Array } },
+    }),
+  );
+}
+
+beforeAll(async () => {
+  sandbox = await Sandbox.create();
+  expect((await sandbox.run(['list'])).code).toBe(0); // starts the background server
+  const printed = (await sandbox.run(['local', 'env'])).stdout;
+  const local = Object.fromEntries(
+    [...printed.matchAll(/export (\w+)=['"]?([^'"\n]*)['"]?/g)].map((m) => [m[1], m[2]]),
+  );
+  const config = {
+    endpoint: local.AWS_ENDPOINT_URL,
+    region: local.AWS_REGION,
+    credentials: {
+      accessKeyId: String(local.AWS_ACCESS_KEY_ID),
+      secretAccessKey: String(local.AWS_SECRET_ACCESS_KEY),
+    },
+  };
+  ddb = new DynamoDBClient(config);
+  kms = new KMSClient(config);
+});
+afterAll(async () => {
+  ddb?.destroy();
+  kms?.destroy();
+  await sandbox?.dispose();
+});
+
+describe("the original demo's items", () => {
+  it('import --from-table moves a legacy table here under the same ids, once', async () => {
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: 'demo-kms-old',
+        AttributeDefinitions: [{ AttributeName: 'appuser', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'appuser', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await waitUntilTableExists({ client: ddb, maxWaitTime: 30 }, { TableName: 'demo-kms-old' });
+    for (let i = 0; i < 5; i++) await putLegacy('demo-kms-old', `1000${i}`, `old secret ${i}`);
+
+    const moved = await sandbox.run(['import', '--from-table', 'demo-kms-old', '--json']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(JSON.parse(moved.stdout)).toMatchObject({ imported: 5, failed: 0 });
+    const again = await sandbox.run(['import', '--from-table', 'demo-kms-old', '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, alreadyDone: 5, failed: 0 });
+
+    const out = await sandbox.run(['export']);
+    expect(out.code, out.stderr).toBe(0);
+    const back = parseExport(out.stdout);
+    expect(back.get('10003')?.toString()).toBe('old secret 3');
+    const shown = await sandbox.run(['show', '10003', '--json']);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ scheme: 'envelope' });
+  });
+
+  it('export counts a legacy item as a failure unless --allow-legacy, exit 1', async () => {
+    await putLegacy('demo-kms', '55555', 'unbound secret');
+    const refused = await sandbox.run(['export']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/not exported: 55555: .*--allow-legacy/);
+    expect(refused.stderr).toMatch(/Exported 5 secrets .* 1 failed/);
+    expect(refused.stderr).not.toContain('unbound secret');
+    const allowed = await sandbox.run(['export', '--allow-legacy']);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(parseExport(allowed.stdout).get('55555')?.toString()).toBe('unbound secret');
+  });
+});
