@@ -29,16 +29,11 @@ export const exportCommand: CommandModule<GlobalOptions, ExportArgs> = {
         describe: "Also decrypt the original demo's items (not bound to their ids)",
       })
       .option('concurrency', { type: 'number', default: 16, describe: 'KMS requests at a time' })
-      .check((argv) => {
-        const n = argv.concurrency;
-        if (!Number.isInteger(n) || n < 1 || n > 256) {
-          throw new Error('--concurrency must be a whole number from 1 to 256');
-        }
-        return true;
-      })
       .example('$0 export --out secrets.jsonl', 'Every secret, decrypted, into a new 0600 file')
       .example('$0 export --encrypted --out backup.jsonl', 'A backup that stays encrypted'),
   handler: async (argv) => {
+    const { checkConcurrency } = await import('../io/check-input.js');
+    await checkConcurrency(argv.concurrency);
     const { runExport } = await import('../bulk/run-export.js');
     await runExport(argv);
   },

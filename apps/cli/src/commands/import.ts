@@ -45,13 +45,7 @@ export const importCommand: CommandModule<GlobalOptions, ImportArgs> = {
         describe: "Restore an 'export --encrypted' backup into its own table, same ids",
       })
       .conflicts('from-table', ['file', 'encrypted', 'format', 'dry-run'])
-      .check((argv) => {
-        const n = argv.concurrency;
-        if (!Number.isInteger(n) || n < 1 || n > 256) {
-          throw new Error('--concurrency must be a whole number from 1 to 256');
-        }
-        return true;
-      })
+      .conflicts('encrypted', ['format', 'dry-run'])
       .example(
         '$0 import secrets.csv --rejects rejects.jsonl',
         'Import a CSV with header appuser,secret',
@@ -60,6 +54,8 @@ export const importCommand: CommandModule<GlobalOptions, ImportArgs> = {
       .example('$0 import --from-table demo-kms-old', "Move the original demo's items here")
       .example('$0 import --encrypted backup.jsonl', "Restore an 'export --encrypted' backup"),
   handler: async (argv) => {
+    const { checkConcurrency } = await import('../io/check-input.js');
+    await checkConcurrency(argv.concurrency);
     const { runImport } = await import('../bulk/run-import.js');
     await runImport(argv);
   },

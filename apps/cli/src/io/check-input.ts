@@ -28,3 +28,10 @@ export async function checkSecretSize(
     `the secret is ${secret.byteLength} bytes; the ${scheme} scheme takes at most ${limit}${advice}`,
   );
 }
+
+/** Throws a usage error unless `n` is a whole number of requests from 1 to 256. */
+export async function checkConcurrency(n: number): Promise<void> {
+  if (!Number.isInteger(n) || n < 1 || n > 256) {
+    throw usageError('--concurrency must be a whole number from 1 to 256');
+  }
+}
