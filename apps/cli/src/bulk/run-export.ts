@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { createBulkStore, isKmsDemoError, type StoredItem } from '@kms-demo/core';
+import { createBulkStore, isKmsDemoError, KmsDemoError, type StoredItem } from '@kms-demo/core';
 import { messageFor } from '../error-boundary.js';
 import { failedError, usageError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -88,8 +88,9 @@ export async function runExport(argv: ExportOptions): Promise<void> {
     if (item.legacy && !argv.allowLegacy) {
       return fail(
         item.appuser,
-        new Error(
-          "an item of the original demo, not bound to its id; pass --allow-legacy to export it, or 'kms-demo migrate' it first",
+        new KmsDemoError(
+          'LEGACY_REFUSED',
+          "an item in the original demo's format, not bound to its id; pass --allow-legacy to export it, or 'kms-demo migrate' it first",
         ),
       );
     }

@@ -12,6 +12,8 @@ import { Sandbox } from './cli.js';
 let sandbox: Sandbox;
 let ddb: DynamoDBClient;
 let kms: KMSClient;
+/** The admin principal's environment: the app principal may use only the demo-kms table. */
+let asAdmin: NodeJS.ProcessEnv;
 
 /** An item as the original demo writes it: a raw KMS ciphertext, no encryption context. */
 async function putLegacy(table: string, appuser: string, secret: string) {
@@ -29,7 +31,7 @@ async function putLegacy(table: string, appuser: string, secret: string) {
 beforeAll(async () => {
   sandbox = await Sandbox.create();
   expect((await sandbox.run(['list'])).code).toBe(0); // starts the background server
-  const printed = (await sandbox.run(['local', 'env'])).stdout;
+  const printed = (await sandbox.run(['local', 'env', '--as', 'admin'])).stdout;
   const local = Object.fromEntries(
     [...printed.matchAll(/export (\w+)=['"]?([^'"\n]*)['"]?/g)].map((m) => [m[1], m[2]]),
   );
@@ -40,6 +42,12 @@ beforeAll(async () => {
       accessKeyId: String(local.AWS_ACCESS_KEY_ID),
       secretAccessKey: String(local.AWS_SECRET_ACCESS_KEY),
     },
+  };
+  asAdmin = {
+    AWS_ENDPOINT_URL: local.AWS_ENDPOINT_URL,
+    AWS_ACCESS_KEY_ID: local.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: local.AWS_SECRET_ACCESS_KEY,
+    AWS_REGION: local.AWS_REGION,
   };
   ddb = new DynamoDBClient(config);
   kms = new KMSClient(config);
@@ -63,10 +71,15 @@ describe("the original demo's items", () => {
     await waitUntilTableExists({ client: ddb, maxWaitTime: 30 }, { TableName: 'demo-kms-old' });
     for (let i = 0; i < 5; i++) await putLegacy('demo-kms-old', `1000${i}`, `old secret ${i}`);
 
-    const moved = await sandbox.run(['import', '--from-table', 'demo-kms-old', '--json']);
+    // Reading another table takes more than the app principal may do: run as admin.
+    const moved = await sandbox.run(['import', '--from-table', 'demo-kms-old', '--json'], {
+      env: asAdmin,
+    });
     expect(moved.code, moved.stderr).toBe(0);
     expect(JSON.parse(moved.stdout)).toMatchObject({ imported: 5, failed: 0 });
-    const again = await sandbox.run(['import', '--from-table', 'demo-kms-old', '--json']);
+    const again = await sandbox.run(['import', '--from-table', 'demo-kms-old', '--json'], {
+      env: asAdmin,
+    });
     expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, alreadyDone: 5, failed: 0 });
 
     const out = await sandbox.run(['export']);
@@ -84,7 +97,7 @@ describe("the original demo's items", () => {
     expect(refused.stderr).toMatch(/not exported: 55555: .*--allow-legacy/);
     expect(refused.stderr).toMatch(/Exported 5 secrets .* 1 failed/);
     expect(refused.stderr).not.toContain('unbound secret');
-    const allowed = await sandbox.run(['export', '--allow-legacy']);
+    const allowed = await sandbox.run(['export', '--allow-legacy'], { env: asAdmin });
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(parseExport(allowed.stdout).get('55555')?.toString()).toBe('unbound secret');
   });
