@@ -61,10 +61,10 @@ describe('key material is never re-created over existing data', () => {
 });
 
 describe('ownership and modes are checked before anything is trusted', () => {
-  it('credentials.json 0644: STATE_DIR_UNSAFE naming the chmod, the mode left as it is', async () => {
+  it('a credentials file 0644: STATE_DIR_UNSAFE naming the chmod, the mode left as it is', async () => {
     const stateDir = await withData();
     try {
-      const creds = join(stateDir, 'credentials.json');
+      const creds = join(stateDir, 'credentials', 'admin.json');
       await chmod(creds, 0o644);
       await expect(startLocalAws({ stateDir })).rejects.toMatchObject({
         code: 'STATE_DIR_UNSAFE',

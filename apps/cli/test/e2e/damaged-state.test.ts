@@ -51,7 +51,7 @@ async function dataFiles(stateDir: string): Promise<Record<string, string>> {
     }
   };
   for (const sub of ['kms', 'dynamodb']) await walk(join(stateDir, sub)).catch(() => {});
-  for (const name of ['manifest.json', 'credentials.json']) {
+  for (const name of ['manifest.json', 'credentials/app.json']) {
     await readFile(join(stateDir, name)).then(
       (b) => {
         files[name] = hash(b);
@@ -166,7 +166,7 @@ describe('case 4: a state dir owned by another user, or a symbolic link', () => 
     const r = await runCli(['list'], { env: s.env({ KMS_DEMO_HOME: link }) });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain(`${link} is a symbolic link`);
-    const creds = join(s.stateDir, 'credentials.json');
+    const creds = join(s.stateDir, 'credentials', 'app.json');
     await writeFile(join(s.dir, 'elsewhere.json'), await readFile(creds), { mode: 0o600 });
     await rm(creds);
     await symlink(join(s.dir, 'elsewhere.json'), creds);
@@ -177,9 +177,9 @@ describe('case 4: a state dir owned by another user, or a symbolic link', () => 
 });
 
 describe('case 5: loosened modes are reported, never silently repaired', () => {
-  it('credentials.json 0644 and a 0755 state dir: exit 2 with the chmod to run', async () => {
+  it('a credentials file 0644 and a 0755 state dir: exit 2 with the chmod to run', async () => {
     const s = await seeded();
-    const creds = join(s.stateDir, 'credentials.json');
+    const creds = join(s.stateDir, 'credentials', 'app.json');
     await chmod(creds, 0o644);
     const r = await s.run(['list']);
     expect(r.code, r.stderr).toBe(2);
@@ -254,12 +254,12 @@ describe('case 9: an old-format server.lock naming a live process that is not ou
   });
 });
 
-describe('case 10: credentials.json deleted while the server runs', () => {
+describe('case 10: a credentials file deleted while the server runs', () => {
   it('a background server is restarted with new credentials, and the command succeeds', async () => {
     const s = await seeded();
     expect((await s.run(['list'])).code).toBe(0);
     const pid = await pidOf(s);
-    await rm(join(s.stateDir, 'credentials.json'));
+    await rm(join(s.stateDir, 'credentials', 'app.json'));
     const r = await s.run(['decrypt', ids[0] as string]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`${SECRETS[0]}\n`);
@@ -275,10 +275,10 @@ describe('case 10: credentials.json deleted while the server runs', () => {
     });
     try {
       await new Promise((resolve) => server.stdout.once('data', resolve));
-      await rm(join(s.stateDir, 'credentials.json'));
+      await rm(join(s.stateDir, 'credentials', 'app.json'));
       const r = await s.run(['list']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('credentials.json was removed while the local server runs');
+      expect(r.stderr).toContain('app.json was removed while the local server runs');
       expect(r.stderr).toContain("'kms-demo local stop'");
     } finally {
       server.kill('SIGTERM');
