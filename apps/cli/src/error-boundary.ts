@@ -2,7 +2,19 @@ import { CliError, EXIT_FAILED, EXIT_USAGE } from './errors.js';
 import { redact } from './io/redact.js';
 
 /** Core error codes that mean the input was wrong rather than the operation failing. */
-const USAGE_CODES = new Set(['INVALID_ID', 'INVALID_SECRET', 'TOO_LARGE', 'NON_LOOPBACK_HOST']);
+const USAGE_CODES = new Set([
+  'INVALID_ID',
+  'INVALID_SECRET',
+  'TOO_LARGE',
+  'NON_LOOPBACK_HOST',
+  // The local state dir must be fixed (restored, chmod-ed) by a person: the emulator
+  // refuses it, and a background server that exits 2 is not started again.
+  'STATE_DIR_UNSAFE',
+  'KMS_STATE_LOST',
+  'KMS_STATE_DAMAGED',
+  'DYNAMODB_DAMAGED',
+  'SERVER_START_REFUSED',
+]);
 
 interface ErrorLike {
   name?: unknown;

@@ -10,6 +10,7 @@ export interface GlobalOptions {
   local?: boolean;
   verbose?: boolean;
   json?: boolean;
+  timeout?: number;
 }
 
 const TARGET = 'Where secrets live (default: flags, then env, then the Pulumi stack, then local):';
@@ -45,6 +46,11 @@ export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalOptions> {
     })
     .conflicts('local', ['stack', 'endpoint'])
     .option('json', { type: 'boolean', describe: 'Print machine-readable JSON', group: OUTPUT })
+    .option('timeout', {
+      type: 'number',
+      describe: 'Give up on the AWS calls after this many seconds, retries included (default 60)',
+      group: TARGET,
+    })
     .option('verbose', {
       type: 'boolean',
       describe: 'Explain failures with their full cause chain',

@@ -1,16 +1,23 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMS } from '@aws-sdk/client-kms';
-import { createAwsClients, createSecretStore, type SecretStore } from '@kms-demo/core';
-import { type LocalAwsCredentials, loadPrincipalCredentials } from '@kms-demo/local-aws';
+import {
+  createAwsClients,
+  createSecretStore,
+  KmsDemoError,
+  type SecretStore,
+} from '@kms-demo/core';
+import { type LocalAwsCredentials, serverCredentials } from '@kms-demo/local-aws';
 import { type LocalPrincipalName, localPrincipalArn } from '@kms-demo/spec';
 import { resolveConfig } from './config/resolve-config.js';
 import { prepareStateDir } from './config/state-dir.js';
 import type { Resolved, ResolvedConfig } from './config/types.js';
+import { applyDeadline, DEFAULT_TIMEOUT_SECONDS } from './deadline.js';
 import type { GlobalOptions } from './global-options.js';
 import { displayPath, say } from './io/output.js';
 import { addSensitive } from './io/redact.js';
 import { sdkLogger } from './io/sdk-logger.js';
 import { ensureLocalServer, type LocalServer } from './local/ensure-local-server.js';
+import { rediscoverOnRefused } from './local/rediscover.js';
 
 export interface LocalConnection extends LocalServer {
   credentials: LocalAwsCredentials;
@@ -90,7 +97,8 @@ export async function connectLocal(dir: Resolved): Promise<LocalConnection> {
   await prepareStateDir(dir);
   const stateDir = dir.value;
   const server = await ensureLocalServer(stateDir);
-  const credentials = await loadPrincipalCredentials(stateDir, CLI_PRINCIPAL);
+  // Only the server creates credentials; a client reads them (local-aws lifecycle).
+  const credentials = await serverCredentials(stateDir, CLI_PRINCIPAL);
   addSensitive(credentials.secretAccessKey);
   return { ...server, credentials, principal: CLI_PRINCIPAL };
 }
@@ -111,8 +119,8 @@ export async function openSession(
     const why = argv.local
       ? '--local given'
       : `no AWS stack or settings found${config.note ? ` (${config.note})` : ''}`;
-    const started = local.replacedPid
-      ? `, just started in place of a background server of another build (pid ${local.replacedPid})`
+    const started = local.replaced
+      ? `, just restarted: its credentials file had been removed (old pid ${local.replaced.pid})`
       : local.started
         ? ', just started'
         : '';
@@ -129,6 +137,26 @@ export async function openSession(
     verbose: argv.verbose === true,
     ...(o.bulk && { bulk: true }),
   });
+  const sdkClients = [clients.kms, clients.dynamodb];
+  const stopDeadline = applyDeadline(sdkClients, argv.timeout ?? DEFAULT_TIMEOUT_SECONDS);
+  if (local && config.target === 'local') {
+    const stateDir = config.stateDir;
+    rediscoverOnRefused(sdkClients, async () => {
+      const server = await ensureLocalServer(stateDir.value).catch((error: unknown) => {
+        // Told as it is, not as a failed AWS request (core passes its own errors through).
+        throw new KmsDemoError('AWS_ERROR', (error as Error).message, { cause: error });
+      });
+      say(
+        `kms-demo: the local server went away mid-command; continuing with the one at ${server.endpoint}`,
+      );
+      return server;
+    });
+  }
+  const close = clients.close;
+  clients.close = () => {
+    stopDeadline();
+    close();
+  };
   const store = createSecretStore({
     kms: clients.kms,
     dynamodb: clients.dynamodb,

@@ -1,4 +1,5 @@
 import { describeInternalError } from './internal-error-line.js';
+import { type StopRequestReason, takeStopRequest, writeLastStop } from './lifecycle/stop-record.js';
 import { type LocalAws, startLocalAws } from './local-aws.js';
 import type { LocalAwsOptions } from './options.js';
 import { removeServerInfo, writeServerInfo } from './state/discovery.js';
@@ -8,19 +9,31 @@ export interface ForegroundOptions extends LocalAwsOptions {
   onReady?: (server: LocalAws) => void;
   /**
    * Recorded in server.json and returned by `findRunningServer` as `meta`, e.g. the id of
-   * the build that started the server, so a newer build can tell it is stale.
+   * the build that started the server.
    */
   meta?: Record<string, string>;
 }
 
 /**
+ * Why a foreground endpoint stopped: a signal (Ctrl-C, or a SIGTERM nobody explained),
+ * a stop request left by the life-cycle API (`stop`, `reset`, `takeover`, `restart`), or
+ * its idle timeout.
+ */
+export type ForegroundStop =
+  | { reason: 'signal' }
+  | { reason: StopRequestReason }
+  | { reason: 'idle'; idleSeconds: number };
+
+/**
  * Runs the endpoint until SIGINT or SIGTERM (or its idle timeout): records endpoint and
  * pid in `<stateDir>/server.json` (0600) so other processes can find it, and on stop
- * closes it with state flushed and removes the record. Resolves once stopped.
+ * closes it with state flushed and removes the record. Resolves with why it stopped; a
+ * store that failed for good (a full disk) rejects with that error, so the process can
+ * exit non-zero. Either way the outcome is kept in last-stop.json for `local status`.
  * Internal errors and refused requests (AccessDeniedException, numbered) are one line
  * each on stderr (the CLI's server.log) unless the caller passes its own handlers.
  */
-export async function runLocalAwsForeground(options: ForegroundOptions): Promise<void> {
+export async function runLocalAwsForeground(options: ForegroundOptions): Promise<ForegroundStop> {
   // This process owns the state dir: everything it creates there, including the LevelDB
   // files dynalite writes with default modes, is for the owner only (0600 / 0700).
   process.umask(0o077);
@@ -41,6 +54,7 @@ export async function runLocalAwsForeground(options: ForegroundOptions): Promise
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  let outcome: ForegroundStop = { reason: 'signal' };
   try {
     await writeServerInfo(server.stateDir, {
       endpoint: server.endpoint,
@@ -54,9 +68,40 @@ export async function runLocalAwsForeground(options: ForegroundOptions): Promise
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    await removeServerInfo(server.stateDir, process.pid);
+    await removeServerInfo(server.stateDir, process.pid).catch(() => {});
+    const why = server.closeReason;
+    const requested = await takeStopRequest(server.stateDir, process.pid);
+    if (why?.kind === 'idle') outcome = { reason: 'idle', idleSeconds: why.idleMs / 1000 };
+    else if (requested) outcome = { reason: requested };
+    await writeLastStop(server.stateDir, {
+      pid: process.pid,
+      at: new Date().toISOString(),
+      reason: why?.kind === 'failure' ? why.error.message : describeStop(outcome),
+      failed: why?.kind === 'failure',
+    });
     // A no-op when already closed; reports a failed close to the caller.
     await server.close();
+  }
+  const why = server.closeReason;
+  if (why?.kind === 'failure') throw why.error;
+  return outcome;
+}
+
+/** One line for a stop, as `local status` shows it afterwards. */
+export function describeStop(stop: ForegroundStop): string {
+  switch (stop.reason) {
+    case 'idle':
+      return `stopped after ${stop.idleSeconds} s without requests (its idle timeout)`;
+    case 'stop':
+      return "stopped by 'kms-demo local stop'";
+    case 'reset':
+      return "stopped by 'kms-demo local reset', which erased its data";
+    case 'takeover':
+      return "stopped to hand over to a 'kms-demo local start' on another port";
+    case 'restart':
+      return 'stopped to be restarted (its credentials file had been removed)';
+    default:
+      return 'stopped by a signal (Ctrl-C or SIGTERM)';
   }
 }
 

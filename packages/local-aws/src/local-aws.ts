@@ -7,15 +7,21 @@ import { SignatureVerifier } from './auth/verify-signature.js';
 import type { Denial } from './authz/authorize.js';
 import { type LocalPrincipal, localKeyPolicy, localPrincipals } from './authz/local-principals.js';
 import { bootstrapResources, findBootstrapKeyArn } from './bootstrap.js';
-import { startDynamoBackend } from './dynamodb/dynalite-backend.js';
+import { openTableStore } from './dynamodb/open-table-store.js';
 import { LocalAwsError } from './errors.js';
 import { FaultInjector } from './faults.js';
-import { createKmsService } from './kms/service.js';
+import { createKmsService, type KmsService } from './kms/service.js';
 import { type LocalAwsOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { createAwsServer } from './server.js';
 import { type LocalAwsCredentials, loadOrCreatePrincipalCredentials } from './state/credentials.js';
+import { DataLedger } from './state/data-ledger.js';
+import { fsErrorReason } from './state/fs-errors.js';
+import { checkKmsNotLost } from './state/integrity.js';
+import { readManifest } from './state/manifest.js';
+import { checkStateDirSafety } from './state/safety.js';
 import { ensurePrivateDir } from './state/state-dir.js';
 import { acquireStateLock } from './state/state-lock.js';
+import { countTableItems } from './state/table-census.js';
 
 export interface LocalAws {
   /** e.g. `http://127.0.0.1:4566`; give it to SDKs as `endpoint`, to the AWS CLI as `--endpoint-url`. */
@@ -39,7 +45,18 @@ export interface LocalAws {
   close(): Promise<void>;
   /** Resolves once the endpoint has closed for any reason, including the idle timeout. */
   closed: Promise<void>;
+  /** Why it closed, once `closed` has resolved. */
+  readonly closeReason: CloseReason | undefined;
 }
+
+/**
+ * `close`: a caller called close(); `idle`: the idle timeout; `failure`: the table store
+ * failed for good (e.g. no space left on device), with the error.
+ */
+export type CloseReason =
+  | { kind: 'close' }
+  | { kind: 'idle'; idleMs: number }
+  | { kind: 'failure'; error: LocalAwsError };
 
 /** How long `close` waits for requests in flight before cutting their connections. */
 const DRAIN_TIMEOUT_MS = 5000;
@@ -50,6 +67,8 @@ const DRAIN_TIMEOUT_MS = 5000;
  */
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
   const opts = resolveOptions(options);
+  // Owner and modes first: nothing in a state dir someone else could write is trusted.
+  await checkStateDirSafety(opts.stateDir);
   await ensurePrivateDir(opts.stateDir);
   const lock = await acquireStateLock(opts.stateDir);
   // Undone in reverse order if start fails, and by close() once it succeeded.
@@ -57,19 +76,21 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const undo = async () => {
     for (const step of [...teardown].reverse()) await step().catch(() => {});
   };
+  const reportInternal = options.onInternalError ?? (() => {});
+  let ledger: DataLedger | undefined;
   try {
+    const manifest = await readManifest(opts.stateDir);
     const credentials = await loadOrCreatePrincipalCredentials(opts.stateDir);
-    const kms = await createKmsService({
-      stateDir: opts.stateDir,
-      region: opts.region,
-      accountId: opts.accountId,
-    });
+    const kms = await openKms(opts, () => ledger?.schedule());
     teardown.push(() => kms.close());
     const dataDir = join(opts.stateDir, 'dynamodb');
-    const dynamo = await startDynamoBackend({
+    // Refuses a store that lost files, and leaves it as it was (open-table-store.ts).
+    const dynamo = await openTableStore({
       dataDir,
       region: opts.region,
       accountId: opts.accountId,
+      manifest,
+      verify: (found) => checkKmsNotLost(kms.statePath, kms.keyIds().length, manifest, found),
     });
     teardown.push(() => dynamo.close());
     const policyFor = (allowLegacyItems: boolean) =>
@@ -86,10 +107,19 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       if (error instanceof LocalAwsError) throw error;
       throw new LocalAwsError(
         'DYNAMODB_FAILED',
-        `The DynamoDB store in ${dataDir} failed to open; it may be damaged. Move it aside to start with an empty one.`,
+        `The DynamoDB store in ${dataDir} failed after opening; nothing was removed; see the cause with --verbose, and restore the state dir from a backup if it is damaged.`,
         { cause: error },
       );
     });
+    const newLedger = new DataLedger(
+      opts.stateDir,
+      async () => ({ keyIds: kms.keyIds(), tables: await countTableItems(dynamo) }),
+      (error) => reportInternal(error, 'manifest.json'),
+      false,
+    );
+    await newLedger.settle();
+    ledger = newLedger;
+    teardown.push(() => newLedger.close());
 
     const principals = localPrincipals(credentials, {
       accountId: opts.accountId,
@@ -112,7 +142,6 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       } catch {}
     };
 
-    const reportInternal = options.onInternalError ?? (() => {});
     const activity = new ActivityTracker(opts.idleTimeoutMs);
     const server = createAwsServer({
       kms,
@@ -122,6 +151,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
         ? { authorization: { scope: { region: opts.region, accountId: opts.accountId }, onDenied } }
         : {}),
       faults: new FaultInjector(opts.faults),
+      beforeTableWrite: () => newLedger.beforeTableWrite(),
+      afterTableWrite: () => newLedger.afterTableWrite(),
       onRequestStart: (kind) => activity.start(kind),
       onRequestEnd: (kind) => activity.end(kind),
       onInternalError: (error, operation) => {
@@ -134,12 +165,14 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     const endpoint = await listen(server, opts);
     teardown.push(() => stopServer(server, activity));
 
+    let closeReason: CloseReason | undefined;
     let closing: Promise<void> | undefined;
     let markClosed: () => void = () => {};
     const closed = new Promise<void>((resolve) => {
       markClosed = resolve;
     });
-    const close = () => {
+    const close = (reason: CloseReason = { kind: 'close' }) => {
+      closeReason ??= reason;
       closing ??= (async () => {
         const steps = [...teardown].reverse();
         let firstError: unknown;
@@ -157,13 +190,23 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       })();
       return closing;
     };
-    activity.onIdle(() => void close().catch(() => {}));
+    activity.onIdle(
+      () => void close({ kind: 'idle', idleMs: opts.idleTimeoutMs ?? 0 }).catch(() => {}),
+    );
     // A dead table store leaves a half-working endpoint; closing it lets clients notice.
     dynamo.onFailure((error) => {
       try {
         reportInternal(error, 'DynamoDB store');
       } catch {}
-      void close().catch(() => {});
+      const reason = fsErrorReason(error);
+      const failure = new LocalAwsError(
+        reason === 'no space left on device' ? 'NO_SPACE' : 'DYNAMODB_FAILED',
+        reason
+          ? `The table store in ${dataDir} failed: ${reason}; free space (or fix the cause) and start the server again; acknowledged writes are on disk.`
+          : `The table store in ${dataDir} failed: ${error.message}; see the server log, then start the server again.`,
+        { cause: error },
+      );
+      void close({ kind: 'failure', error: failure }).catch(() => {});
     });
     return {
       endpoint,
@@ -185,13 +228,47 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       },
       keyArn,
       stateDir: opts.stateDir,
-      close,
+      close: () => close(),
       closed,
+      get closeReason() {
+        return closeReason;
+      },
     };
   } catch (error) {
     await undo();
-    throw error;
+    throw withFsReason(error, opts.stateDir);
   }
+}
+
+async function openKms(opts: ResolvedOptions, onPersist: () => void): Promise<KmsService> {
+  try {
+    return await createKmsService({
+      stateDir: opts.stateDir,
+      region: opts.region,
+      accountId: opts.accountId,
+      onPersist,
+    });
+  } catch (error) {
+    if (error instanceof LocalAwsError || fsErrorReason(error)) throw error;
+    // The state file's own message names the file and what to do.
+    throw new LocalAwsError(
+      'KMS_STATE_DAMAGED',
+      error instanceof Error ? error.message : String(error),
+      { cause: error },
+    );
+  }
+}
+
+/** A start that failed for lack of disk space says so first, whatever step hit it. */
+function withFsReason(error: unknown, stateDir: string): unknown {
+  const reason = fsErrorReason(error);
+  if (reason !== 'no space left on device') return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new LocalAwsError(
+    'NO_SPACE',
+    `No space left on device for ${stateDir} (${message.replace(/\.$/, '')}); free some space and try again; nothing was removed.`,
+    { cause: error },
+  );
 }
 
 function listen(server: Server, opts: ResolvedOptions): Promise<string> {

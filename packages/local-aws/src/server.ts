@@ -37,6 +37,9 @@ export interface AwsServerDeps {
     | { scope: { region: string; accountId: string }; onDenied(denial: Denial): void }
     | undefined;
   faults: FaultInjector;
+  /** Around every DynamoDB request that may change data (manifest bookkeeping). */
+  beforeTableWrite?(): Promise<void>;
+  afterTableWrite?(): void;
   /** Called when a request starts and when it ends, for idle tracking and draining. */
   onRequestStart(kind: RequestKind): void;
   onRequestEnd(kind: RequestKind): void;
@@ -108,7 +111,7 @@ async function handle(deps: AwsServerDeps, req: IncomingMessage, res: ServerResp
     const scope = deps.authorization?.scope;
     const denial = scope && check(dynamoAuthorizationRequests(target.operation, body, scope));
     if (denial) return sendError(res, 'dynamodb', accessDenied(denial));
-    const reply = await deps.dynamo.send(target.operation, body);
+    const reply = await sendToTableStore(deps, target.operation, body);
     res.writeHead(reply.status, { ...reply.headers, 'content-length': reply.body.length });
     res.end(reply.body);
     return;
@@ -136,6 +139,30 @@ function checker(caller: LocalPrincipal, onDenied: (denial: Denial) => void) {
 /** AWS's refusal: HTTP 400 AccessDeniedException with the IAM wording. */
 function accessDenied(denial: Denial): AwsErrorReply {
   return { status: 400, type: 'AccessDeniedException', message: denial.message };
+}
+
+/** DynamoDB operations that may change what the store holds. */
+const TABLE_WRITES = new Set([
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+  'CreateTable',
+  'DeleteTable',
+  'UpdateTable',
+]);
+
+async function sendToTableStore(deps: AwsServerDeps, operation: string, body: Buffer) {
+  if (!TABLE_WRITES.has(operation) || !deps.beforeTableWrite) {
+    return deps.dynamo.send(operation, body);
+  }
+  await deps.beforeTableWrite();
+  try {
+    return await deps.dynamo.send(operation, body);
+  } finally {
+    deps.afterTableWrite?.();
+  }
 }
 
 async function handleKms(

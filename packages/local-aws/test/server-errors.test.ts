@@ -20,6 +20,8 @@ describe('server error mapping', () => {
       throw new Error('bug at /home/someone/secret-path with details');
     },
     ensureKeyWithAlias: async () => '',
+    keyIds: () => [],
+    statePath: '/nonexistent/kms/state.json',
     close: async () => {},
   };
   let server: Server;
@@ -30,6 +32,7 @@ describe('server error mapping', () => {
       kms,
       dynamo: {
         send: () => Promise.reject(new Error('store down')),
+        failure: undefined,
         onFailure: () => {},
         close: async () => {},
       },

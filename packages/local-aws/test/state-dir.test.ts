@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { GenerateRandomCommand } from '@aws-sdk/client-kms';
@@ -110,14 +110,16 @@ describe('one server per state dir', () => {
 });
 
 describe('a damaged table store', () => {
-  it('is reported as DYNAMODB_FAILED instead of crashing, and frees the state dir', async () => {
+  it('is reported as DYNAMODB_DAMAGED instead of crashing, keeps its files, and frees the state dir', async () => {
     const stateDir = await makeStateDir();
     try {
       const first = await startLocalAws({ stateDir });
       await first.close();
       await writeFile(join(stateDir, 'dynamodb', 'CURRENT'), 'not a manifest name\n');
-      await expect(startLocalAws({ stateDir })).rejects.toMatchObject({ code: 'DYNAMODB_FAILED' });
-      await expect(startLocalAws({ stateDir })).rejects.toMatchObject({ code: 'DYNAMODB_FAILED' });
+      const files = await readdir(join(stateDir, 'dynamodb'));
+      await expect(startLocalAws({ stateDir })).rejects.toMatchObject({ code: 'DYNAMODB_DAMAGED' });
+      await expect(startLocalAws({ stateDir })).rejects.toMatchObject({ code: 'DYNAMODB_DAMAGED' });
+      expect(await readdir(join(stateDir, 'dynamodb'))).toEqual(files);
     } finally {
       await removeStateDir(stateDir);
     }

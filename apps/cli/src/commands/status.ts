@@ -28,7 +28,7 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       .example('$0 status --json', 'As JSON, with a reachable flag per resource'),
   handler: async (argv) => {
     const { resolveConfig } = await import('../config/resolve-config.js');
-    const { findRunningServer, loadPrincipalCredentials } = await import('@kms-demo/local-aws');
+    const { findRunningServer, serverCredentials } = await import('@kms-demo/local-aws');
     const { createClients, CLI_PRINCIPAL, describePrincipal } = await import('../session.js');
     const { serverOrigin } = await import('../local/server-meta.js');
     const config = await resolveConfig(argv);
@@ -50,7 +50,7 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       const server = await findRunningServer(stateDir);
       if (server) {
         const origin = serverOrigin(server.meta);
-        const credentials = await loadPrincipalCredentials(stateDir, CLI_PRINCIPAL);
+        const credentials = await serverCredentials(stateDir, CLI_PRINCIPAL);
         addSensitive(credentials.secretAccessKey);
         local = { ...server, started: false, origin, credentials, principal: CLI_PRINCIPAL };
         rows.push({ setting: 'region', value: server.region, source: 'local server' });
@@ -59,7 +59,7 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
           value: server.endpoint,
           source: `local server (pid ${server.pid})`,
           ...(origin === 'stale-background'
-            ? { check: 'another build; the next command replaces it' }
+            ? { check: 'another build; used as it is until it idles out' }
             : {}),
         });
       } else {

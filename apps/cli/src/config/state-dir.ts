@@ -1,4 +1,4 @@
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { configError } from '../errors.js';
@@ -45,12 +45,35 @@ const UNUSABLE: Record<string, string> = {
  * setting is one configuration line naming the variable, before any server is started.
  */
 export async function prepareStateDir(dir: Resolved): Promise<void> {
+  await checkStateDir(dir);
   try {
     await mkdir(dir.value, { recursive: true, mode: 0o700 });
     await access(dir.value, constants.W_OK | constants.X_OK);
+    // An empty directory made by hand (e.g. mkdir, 0755) holds nothing to trust yet: it
+    // is made owner-only here. One with files in it was refused above if it was open.
+    if ((await readdir(dir.value)).length === 0) await chmod(dir.value, 0o700);
   } catch (error) {
     const why = UNUSABLE[(error as NodeJS.ErrnoException).code ?? ''];
     if (why) throw stateDirError(dir, why, error);
+    throw error;
+  }
+}
+
+/**
+ * Owner and modes of the state dir and its secret files, checked on every use before any
+ * of them is read or trusted (local-aws's checkStateDirSafety): a foreign owner, a mode
+ * open to others or a symbolic link is a configuration error (exit 2) naming the path
+ * and the fix.
+ */
+export async function checkStateDir(dir: Resolved): Promise<void> {
+  const { checkStateDirSafety } = await import('@kms-demo/local-aws');
+  try {
+    await checkStateDirSafety(dir.value);
+  } catch (error) {
+    const e = error as { code?: unknown; message?: unknown };
+    if (e.code === 'STATE_DIR_UNSAFE' && typeof e.message === 'string') {
+      throw configError(`unsafe local state: ${e.message.replace(/\.$/, '')}`, error);
+    }
     throw error;
   }
 }

@@ -1,12 +1,11 @@
-import { join } from 'node:path';
-import { pidLockHeld, stateDirInUse } from '@kms-demo/local-aws';
-import { START_LOCK_FILE } from './start-lock.js';
+import { serverStatus } from '@kms-demo/local-aws';
 
 /**
  * True while some live process is bringing a server up for `stateDir` (or taking one
  * down): another command holds the start lock, or a server process holds the state dir
- * though no endpoint may answer for it yet.
+ * though no endpoint answers for it yet.
  */
 export async function startUnderWay(stateDir: string): Promise<boolean> {
-  return (await pidLockHeld(join(stateDir, START_LOCK_FILE))) || (await stateDirInUse(stateDir));
+  const status = await serverStatus(stateDir);
+  return status.state === 'starting' || status.state === 'unresponsive';
 }

@@ -56,47 +56,41 @@ const serverJson = async () =>
 const alive = (pid: number) => isProcessAlive(pid);
 
 describe('a background server of another build', () => {
-  it('is replaced under the start lock, once, by concurrent commands, and no data is lost', async () => {
+  // Issue 10, case 6: two builds replacing each other's background server failed 41 of
+  // 60 commands with ECONNREFUSED. Now both use whichever server runs.
+  it('is used as it is by both builds running commands at once: none fails, no data is lost', async () => {
     const before = await runOther(['encrypt'], 'stored by the other build');
     expect(before.code, before.stderr).toBe(0);
     expect(before.stderr).toContain('just started');
-    const stale = await serverJson();
-    expect(stale.meta).toMatchObject({ autoStarted: 'true' });
-    expect(stale.meta?.buildId).toContain(OTHER_BUILD_HASH);
+    const other = await serverJson();
+    expect(other.meta).toMatchObject({ autoStarted: 'true' });
+    expect(other.meta?.buildId).toContain(OTHER_BUILD_HASH);
 
     const runs = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        sandbox.run(['encrypt'], { input: `after replacement ${i}` }),
+        i % 2 === 0
+          ? sandbox.run(['encrypt'], { input: `this build ${i}` })
+          : runOther(['encrypt'], `other build ${i}`),
       ),
     );
     for (const r of runs) {
       expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain('just started');
       expectCleanStderr(r.stderr);
     }
-    const replacedBy = runs.filter((r) =>
-      r.stderr.includes(`in place of a background server of another build (pid ${stale.pid})`),
-    );
-    expect(replacedBy).toHaveLength(1);
-    expect(alive(stale.pid)).toBe(false);
-
-    const fresh = await serverJson();
-    expect(fresh.pid).not.toBe(stale.pid);
-    expect(fresh.meta).toMatchObject({ autoStarted: 'true' });
-    expect(fresh.meta?.buildId).not.toContain(OTHER_BUILD_HASH);
+    expect((await serverJson()).pid).toBe(other.pid);
+    expect(alive(other.pid)).toBe(true);
 
     const dec = await sandbox.run(['decrypt', before.stdout.trim()]);
     expect(dec.code, dec.stderr).toBe(0);
     expect(dec.stdout).toBe('stored by the other build\n');
     for (const [i, r] of runs.entries()) {
       expect((await sandbox.run(['decrypt', r.stdout.trim()])).stdout).toBe(
-        `after replacement ${i}\n`,
+        `${i % 2 === 0 ? 'this' : 'other'} build ${i}\n`,
       );
     }
-    // The current build's own background server is used as it is.
-    const again = await sandbox.run(['list']);
-    expect(again.stderr).not.toContain('just started');
-    expect((await serverJson()).pid).toBe(fresh.pid);
-  });
+    await sandbox.run(['local', 'stop']);
+  }, 180_000);
 
   it("leaves a user's own `local start` of another build running, with a --verbose note", async () => {
     expect((await sandbox.run(['local', 'stop'])).code).toBe(0);

@@ -40,12 +40,37 @@ describe('the background-server start lock', () => {
     );
   });
 
-  it('keeps a pid-only lock (older versions) held by a live process', async () => {
+  it('keeps a pid-only lock (older versions) held by a live kms-demo process', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kms-demo-lock-'));
-    await writeFile(join(dir, START_LOCK_FILE), String(process.ppid));
-    expect(await tryAcquireStartLock(dir)).toBeUndefined();
-    expect(await tryAcquireStartLock(dir)).toBeUndefined();
+    // A command line naming kms-demo, as an older CLI's has.
+    const older = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', 'kms-demo'], {
+      stdio: 'ignore',
+    });
+    try {
+      await new Promise((resolve) => older.once('spawn', resolve));
+      await writeFile(join(dir, START_LOCK_FILE), String(older.pid));
+      expect(await tryAcquireStartLock(dir)).toBeUndefined();
+      expect(await tryAcquireStartLock(dir)).toBeUndefined();
+    } finally {
+      older.kill();
+    }
   });
+
+  it.skipIf(!onLinux)(
+    'takes over a pid-only lock naming a live process that is not kms-demo (issue 10, case 9)',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'kms-demo-lock-'));
+      const foreign = spawn('sleep', ['30'], { stdio: 'ignore' });
+      try {
+        await writeFile(join(dir, START_LOCK_FILE), String(foreign.pid));
+        const release = await tryAcquireStartLock(dir);
+        expect(release).toBeDefined();
+        await release?.();
+      } finally {
+        foreign.kill();
+      }
+    },
+  );
 
   it.skipIf(!onLinux)(
     'takes over at once a lock whose pid now belongs to another process (start time differs)',

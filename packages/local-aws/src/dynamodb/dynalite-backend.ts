@@ -6,6 +6,7 @@ import type { Worker } from 'node:worker_threads';
 import { LocalAwsError } from '../errors.js';
 import { ensurePrivateDir } from '../state/state-dir.js';
 import { startDynaliteWorker, stopDynaliteWorker } from './dynalite-worker.js';
+import { removeDeadSocketDirs, SOCKET_DIR_PREFIX } from './socket-dirs.js';
 import { withTransactions } from './transactions/with-transactions.js';
 
 export interface DynamoResponse {
@@ -17,6 +18,8 @@ export interface DynamoResponse {
 export interface DynamoBackend {
   /** Runs one DynamoDB JSON 1.0 request (already authenticated) and returns dynalite's answer. */
   send(operation: string, body: Buffer): Promise<DynamoResponse>;
+  /** Why the store failed for good, if it has. */
+  readonly failure: Error | undefined;
   /** Called once if the store fails for good (its worker ended unexpectedly). */
   onFailure(handler: (error: Error) => void): void;
   /** Stops taking requests and closes the LevelDB store, flushing it to disk. */
@@ -42,7 +45,9 @@ const CLOSE_TIMEOUT_MS = 30_000;
  */
 export async function startDynamoBackend(options: DynamoBackendOptions): Promise<DynamoBackend> {
   await ensurePrivateDir(options.dataDir);
-  const socketDir = await mkdtemp(join(tmpdir(), 'kms-demo-ddb-'));
+  // A server killed with SIGKILL cannot remove its socket dir; the next start does.
+  await removeDeadSocketDirs();
+  const socketDir = await mkdtemp(join(tmpdir(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
   const socketPath =
     process.platform === 'win32'
       ? `\\\\.\\pipe\\${socketDir.replace(/[^A-Za-z0-9-]/g, '')}`
@@ -54,7 +59,7 @@ export async function startDynamoBackend(options: DynamoBackendOptions): Promise
     await rm(socketDir, { recursive: true, force: true });
     throw new LocalAwsError(
       'DYNAMODB_FAILED',
-      `Could not start the DynamoDB store in ${options.dataDir}.`,
+      `Could not start the DynamoDB store in ${options.dataDir}: ${error instanceof Error ? error.message : String(error)}.`,
       { cause: error },
     );
   }
@@ -78,6 +83,9 @@ export async function startDynamoBackend(options: DynamoBackendOptions): Promise
     send(operation, body) {
       if (failure) return Promise.reject(failure);
       return send(operation, body);
+    },
+    get failure() {
+      return failure;
     },
     onFailure(handler) {
       failureHandler = handler;

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -10,7 +12,36 @@ import { Worker } from 'node:worker_threads';
  */
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
+const { createRequire } = require('node:module');
+const { realpathSync } = require('node:fs');
 const dynalite = require(workerData.dynalitePath);
+
+// Opened once on its own first, as dynalite would (the same 'level' package), so that a
+// store that cannot open says why (dynalite only reports "Database is not open"), and so
+// that an existing store is opened with createIfMissing false: LevelDB then refuses a
+// store whose CURRENT is gone instead of starting an empty one over it.
+async function probeOpen() {
+  // From dynalite's real location, where the package manager put its own 'level'.
+  const { Level } = createRequire(realpathSync(workerData.dynalitePath))('level');
+  const db = new Level(workerData.dataDir, {
+    valueEncoding: 'json',
+    createIfMissing: !workerData.exists,
+  });
+  try {
+    await db.open();
+  } catch (error) {
+    const chain = [];
+    for (let e = error; e; e = e.cause) chain.push(String(e.message));
+    throw new Error(chain.join(': '));
+  }
+  await db.close();
+}
+
+probeOpen().then(serve, (error) => {
+  parentPort.postMessage({ type: 'open-failed', message: error.message });
+});
+
+function serve() {
 const server = dynalite({
   path: workerData.dataDir,
   createTableMs: 0,
@@ -27,6 +58,7 @@ parentPort.on('message', (message) => {
     parentPort.close();
   });
 });
+}
 `;
 
 export interface DynaliteWorkerOptions {
@@ -41,7 +73,12 @@ export async function startDynaliteWorker(options: DynaliteWorkerOptions): Promi
   const dynalitePath = createRequire(import.meta.url).resolve('dynalite');
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { dynalitePath, dataDir: options.dataDir, socketPath: options.socketPath },
+    workerData: {
+      dynalitePath,
+      dataDir: options.dataDir,
+      socketPath: options.socketPath,
+      exists: existsSync(join(options.dataDir, 'CURRENT')),
+    },
     // dynalite takes the account and region of its table ARNs from the environment.
     env: { ...process.env, AWS_REGION: options.region, AWS_ACCOUNT_ID: options.accountId },
     stdout: true,
@@ -51,8 +88,12 @@ export async function startDynaliteWorker(options: DynaliteWorkerOptions): Promi
   worker.stdout.resume();
   worker.stderr.resume();
   await new Promise<void>((resolve, reject) => {
-    const onMessage = (message: { type?: string }) => {
+    const onMessage = (message: { type?: string; message?: string }) => {
       if (message.type === 'listening') settle(resolve);
+      if (message.type === 'open-failed') {
+        settle(() => reject(new Error(`the LevelDB store did not open: ${message.message}`)));
+        void worker.terminate();
+      }
     };
     const onError = (error: Error) => settle(() => reject(error));
     const onExit = (code: number) =>

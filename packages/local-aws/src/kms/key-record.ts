@@ -62,7 +62,7 @@ export function serializeState(state: StoredState): string {
 export function parseState(document: unknown, path: string): StoredState {
   const fail = (what: string) =>
     new Error(
-      `The KMS state file ${path} is not in the expected format (${what}). Move it aside to start with an empty key store.`,
+      `The KMS state file ${path} is not in the expected format (${what}). Without it the stored secrets cannot be decrypted, so nothing was changed; restore it from a backup, or erase the state dir knowingly with 'kms-demo local reset'.`,
     );
   if (typeof document !== 'object' || document === null) throw fail('not an object');
   const { format, keys, aliases } = document as Record<string, unknown>;

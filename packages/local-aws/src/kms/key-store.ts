@@ -136,8 +136,9 @@ export class KeyStore {
     }
   }
 
-  async flush(): Promise<void> {
-    if (!this.dirty) return;
+  /** Writes pending changes; true when something was written. */
+  async flush(): Promise<boolean> {
+    if (!this.dirty) return false;
     this.dirty = false;
     try {
       await this.file.write(() =>
@@ -147,6 +148,7 @@ export class KeyStore {
       this.dirty = true;
       throw error;
     }
+    return true;
   }
 }
 

@@ -14,6 +14,8 @@ export interface KmsServiceOptions {
   stateDir: string;
   region: string;
   accountId: string;
+  /** Called after a change reached kms/state.json (keys created, rotated, deleted). */
+  onPersist?: () => void;
 }
 
 /**
@@ -43,6 +45,10 @@ export interface KmsService {
     description: string,
     policy?: { document: string; replaces: string[] },
   ): Promise<string>;
+  /** Ids of every key in the store, whatever its state. */
+  keyIds(): string[];
+  /** The file holding the key material. */
+  readonly statePath: string;
   /** Flush state to disk. */
   close(): Promise<void>;
 }
@@ -93,7 +99,7 @@ export async function createKmsService(options: KmsServiceOptions): Promise<KmsS
         }
         return run({ store, now }, request);
       } finally {
-        await store.flush();
+        if (await store.flush()) options.onPersist?.();
       }
     },
 
@@ -118,6 +124,9 @@ export async function createKmsService(options: KmsServiceOptions): Promise<KmsS
       await store.flush();
       return store.arn(key);
     },
+
+    keyIds: () => store.listKeys().map((key) => key.keyId),
+    statePath: join(options.stateDir, 'kms', 'state.json'),
 
     async close() {
       closed = true;

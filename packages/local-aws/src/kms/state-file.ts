@@ -1,9 +1,8 @@
-import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../state/state-dir.js';
 
 const DIRECTORY_MODE = 0o700;
-const FILE_MODE = 0o600;
 
 /**
  * One JSON document on disk, holding key material: directory 0700, file 0600. Each write
@@ -26,7 +25,6 @@ export class StateFile {
     await this.ensureDirectory();
     let text: string;
     try {
-      await chmod(this.path, FILE_MODE);
       text = await readFile(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -36,7 +34,7 @@ export class StateFile {
       return JSON.parse(text);
     } catch (cause) {
       throw new Error(
-        `The KMS state file ${this.path} is not valid JSON. Move it aside to start with an empty key store.`,
+        `The KMS key store ${this.path} is damaged (not valid JSON${text.trim() === '' ? ': it is empty' : ''}); without it the stored secrets cannot be decrypted, so nothing was changed; restore it from a backup, or erase the state dir knowingly with 'kms-demo local reset'.`,
         { cause },
       );
     }
@@ -55,8 +53,10 @@ export class StateFile {
 
   private async ensureDirectory(): Promise<void> {
     await mkdir(this.directory, { recursive: true, mode: DIRECTORY_MODE });
+    // Modes are checked, never silently repaired, before the state dir is used
+    // (state/safety.ts).
     const info = await stat(this.directory);
-    if ((info.mode & 0o777) !== DIRECTORY_MODE) await chmod(this.directory, DIRECTORY_MODE);
+    if (!info.isDirectory()) throw new Error(`${this.directory} is not a directory`);
   }
 
   private async writeNow(text: string): Promise<void> {

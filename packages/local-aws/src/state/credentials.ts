@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { readFile, unlink } from 'node:fs/promises';
+import { access, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_PRINCIPALS, type LocalPrincipalName } from '@kms-demo/spec';
 import { LocalAwsError } from '../errors.js';
@@ -85,6 +85,15 @@ async function adoptLegacyCredentials(stateDir: string, dir: string): Promise<vo
 }
 
 async function loadOrCreate(path: string): Promise<LocalAwsCredentials> {
+  // Existing ones are only read: nothing is written (a full disk must not stop a start).
+  if (
+    await access(path).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    return readCredentials(path);
+  }
   const fresh = generateCredentials();
   let created: boolean;
   try {
@@ -101,7 +110,7 @@ function serialize(credentials: LocalAwsCredentials): string {
   return `${JSON.stringify({ accessKeyId, secretAccessKey }, null, 2)}\n`;
 }
 
-async function readCredentials(path: string): Promise<LocalAwsCredentials> {
+export async function readCredentials(path: string): Promise<LocalAwsCredentials> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));

@@ -37,7 +37,7 @@ export async function findRunningServer(stateDir: string): Promise<RunningServer
   return (await probe(info.endpoint)) === info.pid ? info : undefined;
 }
 
-async function readServerInfo(stateDir: string): Promise<RunningServer | undefined> {
+export async function readServerInfo(stateDir: string): Promise<RunningServer | undefined> {
   try {
     const parsed = JSON.parse(await readFile(join(stateDir, SERVER_FILE), 'utf8')) as Record<
       string,

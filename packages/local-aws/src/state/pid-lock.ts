@@ -1,5 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
-import { isProcessAlive, processStartTime } from './process-identity.js';
+import { isProcessAlive, looksLikeOurProcess, processStartTime } from './process-identity.js';
 import { createFileExclusive } from './state-dir.js';
 
 /** Who holds a lock file: a pid, and its start time where the platform tells us. */
@@ -66,7 +66,9 @@ function parseLockOwner(text: string): LockOwner | undefined {
  */
 async function lockOwnerRuns(owner: LockOwner): Promise<boolean> {
   if (!isProcessAlive(owner.pid)) return false;
-  if (owner.startTime === undefined) return true;
+  // An old pid-only lock names a live process only by pid: unless that process is one of
+  // ours (a kms-demo or local-aws process), the pid was reused and the lock is stale.
+  if (owner.startTime === undefined) return (await looksLikeOurProcess(owner.pid)) !== false;
   const current = await processStartTime(owner.pid);
   return current === undefined || current === owner.startTime;
 }

@@ -59,3 +59,20 @@ export function statFields(stat: string): string[] {
     .trim()
     .split(/\s+/);
 }
+
+/**
+ * Whether the process runs this project's code, judged by its command line: true when it
+ * names kms-demo or local-aws, false when it does not, undefined where the command line
+ * cannot be read (off Linux, or hidden), so callers can stay conservative.
+ */
+export async function looksLikeOurProcess(pid: number): Promise<boolean | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  let cmdline: string;
+  try {
+    cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (cmdline === '') return undefined;
+  return /kms-demo|local-aws/.test(cmdline);
+}

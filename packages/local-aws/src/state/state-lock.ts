@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { LocalAwsError } from '../errors.js';
+import { fsErrorReason } from './fs-errors.js';
 import { pidLockHeld, tryAcquirePidLock } from './pid-lock.js';
 
 const LOCK_FILE = 'server.lock';
@@ -18,9 +19,12 @@ export async function acquireStateLock(stateDir: string): Promise<StateLock> {
   try {
     attempt = await tryAcquirePidLock(path);
   } catch (error) {
-    throw new LocalAwsError('STATE_DIR_INVALID', `Cannot create the lock file ${path}.`, {
-      cause: error,
-    });
+    const reason = fsErrorReason(error);
+    throw new LocalAwsError(
+      reason === 'no space left on device' ? 'NO_SPACE' : 'STATE_DIR_INVALID',
+      `Cannot create the lock file ${path}${reason ? `: ${reason}` : ''}.`,
+      { cause: error },
+    );
   }
   if (attempt.acquired) return { release: attempt.release };
   if (attempt.owner) {

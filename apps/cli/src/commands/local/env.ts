@@ -2,13 +2,16 @@ import { LOCAL_PRINCIPALS, type LocalPrincipalName } from '@kms-demo/spec';
 import type { Argv, CommandModule } from 'yargs';
 import { failedError } from '../../errors.js';
 import type { GlobalOptions } from '../../global-options.js';
-import { displayPath, out, outJson } from '../../io/output.js';
+import { displayPath, out, outJson, say } from '../../io/output.js';
 
 const UNSET = ['AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_PROFILE'];
 /** How long to wait for a server that another process is starting. */
 const START_WAIT_MS = 10_000;
-/** A `local start` launched just before takes about 0.2 s to claim the start lock. */
-const START_GRACE_MS = 1_000;
+/**
+ * A `local start` launched just before takes about 0.2 s to claim the start lock (more
+ * on a busy machine).
+ */
+const START_GRACE_MS = 1_500;
 
 /** Single-quotes a value for POSIX shells. */
 const shellQuote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
@@ -43,10 +46,13 @@ export const localEnvCommand: CommandModule<GlobalOptions, EnvOptions> = {
       )
       .example('$0 local env --json', 'The same values as JSON'),
   handler: async (argv) => {
-    const { resolveStateDir } = await import('../../config/state-dir.js');
-    const { findRunningServer, loadPrincipalCredentials } = await import('@kms-demo/local-aws');
+    const { checkStateDir, resolveStateDir } = await import('../../config/state-dir.js');
+    const { findRunningServer, serverCredentials } = await import('@kms-demo/local-aws');
     const { startUnderWay } = await import('../../local/start-under-way.js');
-    const stateDir = resolveStateDir().value;
+    const { AUTO_SERVER_IDLE_SECONDS } = await import('../../local/ensure-local-server.js');
+    const dir = resolveStateDir();
+    await checkStateDir(dir);
+    const stateDir = dir.value;
     // `kms-demo local start &` followed at once by `eval "$(kms-demo local env)"`: the
     // server is on its way, and deciding that none runs would leave the shell pointed
     // at real AWS. Wait for it while a live process is starting one; and for a moment
@@ -54,9 +60,12 @@ export const localEnvCommand: CommandModule<GlobalOptions, EnvOptions> = {
     const now = Date.now();
     const deadline = now + START_WAIT_MS;
     const graceEnd = now + START_GRACE_MS;
+    // The same holds after `pnpm demo`: a command's background server runs, and the
+    // `local start &` just launched is about to take over from it on port 4566.
     let server = await findRunningServer(stateDir);
+    const background = () => server?.meta?.autoStarted === 'true';
     while (
-      !server &&
+      (!server || background()) &&
       Date.now() < deadline &&
       (Date.now() < graceEnd || (await startUnderWay(stateDir)))
     ) {
@@ -68,7 +77,14 @@ export const localEnvCommand: CommandModule<GlobalOptions, EnvOptions> = {
         `no local server runs for ${displayPath(stateDir)}; start one with 'kms-demo local start'`,
       );
     }
-    const credentials = await loadPrincipalCredentials(stateDir, argv.as);
+    const credentials = await serverCredentials(stateDir, argv.as);
+    if (server.meta?.autoStarted === 'true') {
+      // Not the shell's own server: it goes away after its idle timeout, and this
+      // shell's `aws` commands with it.
+      say(
+        `kms-demo: note: this is a background server started by a command; it stops after ${AUTO_SERVER_IDLE_SECONDS / 60} idle minutes. For one that stays, run 'kms-demo local start &' first (it takes over)`,
+      );
+    }
     const vars = {
       AWS_ENDPOINT_URL: server.endpoint,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,

@@ -1,5 +1,3 @@
-import { readdir, rm, rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { failedError } from '../../errors.js';
 import type { GlobalOptions } from '../../global-options.js';
@@ -10,21 +8,6 @@ interface ResetOptions extends GlobalOptions {
   yes?: boolean;
 }
 
-/**
- * What the emulator and the CLI keep in a state directory. Only these are removed, so a
- * KMS_DEMO_HOME pointed at a directory holding other files never loses them.
- */
-const STATE_ENTRIES = [
-  'kms',
-  'dynamodb',
-  'credentials',
-  'credentials.json',
-  'server.json',
-  'server.lock',
-  'server.log',
-  'start.lock',
-];
-
 export const localResetCommand: CommandModule<GlobalOptions, ResetOptions> = {
   command: 'reset',
   describe: 'Erase the local key material, table data and credentials (stops the server first)',
@@ -34,12 +17,13 @@ export const localResetCommand: CommandModule<GlobalOptions, ResetOptions> = {
       .example('$0 local reset', 'Asks, then erases every local secret and key')
       .example('$0 local reset --yes', 'Without asking (scripts)'),
   handler: async (argv) => {
-    const { resolveStateDir } = await import('../../config/state-dir.js');
-    const { stopServer } = await import('../../local/stop-server.js');
-    const stateDir = resolveStateDir().value;
-    const present = await readdir(stateDir).catch(() => [] as string[]);
-    const ours = STATE_ENTRIES.filter((e) => present.includes(e));
-    if (ours.length === 0) {
+    const { resolveStateDir, checkStateDir } = await import('../../config/state-dir.js');
+    // The life cycle, and which files are the state's, belong to local-aws.
+    const { resetState, stateEntries } = await import('@kms-demo/local-aws');
+    const dir = resolveStateDir();
+    await checkStateDir(dir);
+    const stateDir = dir.value;
+    if ((await stateEntries(stateDir)).length === 0) {
       if (argv.json) outJson({ stateDir, reset: false });
       say(`Nothing to reset in ${displayPath(stateDir)}`);
       return;
@@ -49,11 +33,12 @@ export const localResetCommand: CommandModule<GlobalOptions, ResetOptions> = {
       { yes: argv.yes, action: 'local reset' },
     );
     if (!sure) throw failedError('nothing erased');
-    const stopped = await stopServer(stateDir);
-    if (stopped) say(`Stopped the local server (pid ${stopped.pid})`);
-    for (const entry of ours) await rm(join(stateDir, entry), { recursive: true, force: true });
-    // Leaves the directory when it holds anything else.
-    await rmdir(stateDir).catch(() => undefined);
+    const { stopped } = await resetState(stateDir);
+    if (stopped) {
+      say(
+        `Stopped the local server (pid ${stopped.pid})${stopped.killed ? ', which did not answer, with SIGKILL after SIGTERM' : ''}`,
+      );
+    }
     if (argv.json) outJson({ stateDir, reset: true });
     say(`Erased the local state in ${displayPath(stateDir)}`);
   },

@@ -13,7 +13,8 @@ export const DEFAULT_LOCAL_PORT = 4566;
 
 export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
   command: 'start',
-  describe: 'Run the local KMS + DynamoDB endpoint in the foreground; prints its URL',
+  describe:
+    'Run the local KMS + DynamoDB endpoint in the foreground; prints its URL (takes over from a background server)',
   builder: (y: Argv<GlobalOptions>) =>
     y
       .option('port', {
@@ -26,7 +27,7 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
         describe: 'Stop after this many seconds without requests',
       })
       // Set by the commands that start the server in the background: such a server is
-      // theirs to replace when a newer build finds it (ensure-local-server.ts).
+      // replaced by a user's `local start` (it takes over its data on the requested port).
       .option('background', { type: 'boolean', hidden: true })
       .example('$0 local start', 'Serve on http://127.0.0.1:4566 until Ctrl-C')
       .example('$0 local start --port 0', 'Serve on any free port')
@@ -43,8 +44,8 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
     }
     const { prepareStateDir, resolveStateDir } = await import('../../config/state-dir.js');
     const { serverMeta } = await import('../../local/server-meta.js');
-    const { tryAcquireStartLock } = await import('../../local/start-lock.js');
-    const { findRunningServer, runLocalAwsForeground } = await import('@kms-demo/local-aws');
+    const { describeStop, runLocalAwsForeground, serverStatus, stopServer, tryAcquireStartLock } =
+      await import('@kms-demo/local-aws');
     const dir = resolveStateDir();
     await prepareStateDir(dir);
     const stateDir = dir.value;
@@ -58,15 +59,35 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
       released = true;
       await release?.();
     };
-    const running = await findRunningServer(stateDir);
-    if (running) {
-      await releaseOnce();
-      throw failedError(
-        `a local server already serves ${displayPath(stateDir)} at ${running.endpoint} (pid ${running.pid}); stop it with 'kms-demo local stop'`,
-      );
-    }
     try {
-      await runLocalAwsForeground({
+      const status = await serverStatus(stateDir);
+      if (status.state === 'unresponsive') {
+        throw failedError(
+          `a local server (pid ${status.pid}) holds ${displayPath(stateDir)} but does not answer; end it with 'kms-demo local stop'`,
+        );
+      }
+      if (status.state === 'running') {
+        const running = status.server;
+        // A command's background server (after `pnpm demo`, say) is taken over: its data
+        // is served here, on the port asked for, and its users find this one
+        // (ensure-local-server.ts, rediscover.ts). A user's own server is left alone.
+        if (argv.background || running.meta?.autoStarted !== 'true') {
+          throw failedError(
+            `a local server already serves ${displayPath(stateDir)} at ${running.endpoint} (pid ${running.pid}); stop it with 'kms-demo local stop'`,
+          );
+        }
+        // Checked before the takeover, so a busy port leaves the background server up.
+        if (argv.port !== 0 && !(await portFree(argv.port))) {
+          throw failedError(
+            `port ${argv.port} is in use; pick another with --port, or --port 0 for any free one`,
+          );
+        }
+        await stopServer(stateDir, { onlyPid: running.pid, reason: 'takeover' });
+        say(
+          `Took over from the background server at ${running.endpoint} (pid ${running.pid}); its data is served here`,
+        );
+      }
+      const stop = await runLocalAwsForeground({
         stateDir,
         port: argv.port,
         meta: serverMeta({ autoStarted: argv.background === true }),
@@ -79,9 +100,14 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
           );
         },
       });
-      say('Local server stopped; its data stays in the state directory');
+      const why = describeStop(stop);
+      say(
+        stop.reason === 'reset'
+          ? `Local server ${why}`
+          : `Local server ${why}; its data stays in ${displayPath(stateDir)}`,
+      );
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' || hasCode(error, 'EADDRINUSE')) {
+      if (hasCode(error, 'EADDRINUSE')) {
         throw failedError(
           `port ${argv.port} is in use; pick another with --port, or --port 0 for any free one`,
           error,
@@ -101,4 +127,14 @@ function hasCode(error: unknown, code: string): boolean {
     e = e.cause as typeof e;
   }
   return false;
+}
+
+/** Whether 127.0.0.1:`port` can be listened on right now. */
+async function portFree(port: number): Promise<boolean> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
 }

@@ -7,20 +7,48 @@ export const localStatusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   describe: 'Say whether a local endpoint runs for the state directory, and where',
   builder: (y: Argv<GlobalOptions>) =>
     y
-      .example('$0 local status', 'Endpoint, pid and start time, or "not running"')
+      .example('$0 local status', 'Endpoint, pid and start time, or "not running" and why')
       .example('KMS_DEMO_HOME=/tmp/demo $0 local status', 'For another state directory'),
   handler: async (argv) => {
-    const { resolveStateDir } = await import('../../config/state-dir.js');
-    const { findRunningServer } = await import('@kms-demo/local-aws');
-    const stateDir = resolveStateDir().value;
-    const server = await findRunningServer(stateDir);
+    const { resolveStateDir, checkStateDir } = await import('../../config/state-dir.js');
+    const { serverStatus } = await import('@kms-demo/local-aws');
+    const dir = resolveStateDir();
+    await checkStateDir(dir);
+    const stateDir = dir.value;
+    const status = await serverStatus(stateDir);
+    const server = status.state === 'running' ? status.server : undefined;
     if (argv.json) {
-      outJson({ stateDir, running: server !== undefined, ...(server ?? {}) });
+      outJson({
+        stateDir,
+        running: server !== undefined,
+        state: status.state,
+        ...(server ?? {}),
+        ...(status.state === 'unresponsive'
+          ? { pid: status.pid, suspended: status.suspended }
+          : {}),
+        ...(status.state === 'stopped' && status.lastStop ? { lastStop: status.lastStop } : {}),
+      });
       return;
     }
     out(`state:     ${displayPath(stateDir)}`);
+    if (status.state === 'unresponsive') {
+      out(
+        `server:    not answering, pid ${status.pid} (${status.suspended ? 'suspended: SIGSTOP or Ctrl-Z' : 'hung or busy'}); 'kms-demo local stop' ends it`,
+      );
+      return;
+    }
+    if (status.state === 'starting') {
+      out('server:    starting');
+      return;
+    }
     if (!server) {
       out('server:    not running (commands start one in the background when needed)');
+      const last = status.state === 'stopped' ? status.lastStop : undefined;
+      if (last) {
+        out(
+          `last stop: ${last.failed ? 'FAILED: ' : ''}pid ${last.pid} at ${last.at}: ${last.reason}`,
+        );
+      }
       return;
     }
     const by =
