@@ -40,7 +40,8 @@ function timed(command, args, { env, input } = {}) {
   const r = spawnSync(command, args, { env: env ?? baseEnv, input: input ?? '', encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${r.stderr}`);
-  if (/warning/i.test(r.stderr)) throw new Error(`${command} ${args.join(' ')} warned: ${r.stderr}`);
+  if (/warning/i.test(r.stderr))
+    throw new Error(`${command} ${args.join(' ')} warned: ${r.stderr}`);
   return { ms, stdout: r.stdout };
 }
 

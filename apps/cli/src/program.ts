@@ -21,40 +21,48 @@ const EPILOGUE = [
   '`kms-demo status` shows what is used and why.',
 ].join('\n');
 
+/** Help is printed: asked for, or nothing asked at all (main.ts shows the overview). */
+const wantsHelp = (args: string[]) =>
+  args.length === 0 || args.some((a) => a === '--help' || a === '-h');
+
 /**
  * The yargs program. Command modules only describe their options here; their handlers
  * import the heavy parts (AWS SDK, core, emulator) when they run.
  */
 export function createProgram(args: string[]): Argv<GlobalOptions> {
-  return withGlobalOptions(yargs(args))
-    .scriptName('kms-demo')
-    .usage('$0 <command> [options]\n\nEncrypt secrets with AWS KMS and store them in DynamoDB.')
-    .command(encryptCommand)
-    .command(decryptCommand)
-    .command(listCommand)
-    .command(showCommand)
-    .command(deleteCommand)
-    .command(migrateCommand)
-    .command(statusCommand)
-    .command(localCommand)
-    .demandCommand(1, 'name a command')
-    .example('$0 encrypt', 'Prompt for a secret, store it encrypted, print its new id')
-    .example("printf 'mySuperSecretPasswd' | $0 encrypt", 'The same, the secret from stdin')
-    .example('$0 decrypt <id>', 'Print the secret stored for <id>')
-    .example('$0 status', 'Show which key, table and endpoint are used, and why')
-    .epilogue(EPILOGUE)
-    .strict()
-    .recommendCommands()
-    .version(VERSION)
-    .help()
-    .alias('help', 'h')
-    .wrap(Math.min(100, process.stdout.columns || 100))
-    .showHelpOnFail(false)
-    .fail((message, error) => {
-      if (error) throw error;
-      // yargs reports a mistyped command only as its suggestion.
-      throw new ParseError(
-        message.replace(/^Did you mean (.+)\?$/, "unknown command; did you mean '$1'?"),
-      );
-    });
+  return (
+    withGlobalOptions(yargs(args))
+      .scriptName('kms-demo')
+      .usage('$0 <command> [options]\n\nEncrypt secrets with AWS KMS and store them in DynamoDB.')
+      .command(encryptCommand)
+      .command(decryptCommand)
+      .command(listCommand)
+      .command(showCommand)
+      .command(deleteCommand)
+      .command(migrateCommand)
+      .command(statusCommand)
+      .command(localCommand)
+      .demandCommand(1, 'name a command')
+      .example('$0 encrypt', 'Prompt for a secret, store it encrypted, print its new id')
+      .example("printf 'mySuperSecretPasswd' | $0 encrypt", 'The same, the secret from stdin')
+      .example('$0 decrypt <id>', 'Print the secret stored for <id>')
+      .example('$0 status', 'Show which key, table and endpoint are used, and why')
+      .epilogue(EPILOGUE)
+      .strict()
+      .recommendCommands()
+      .version(VERSION)
+      .help()
+      .alias('help', 'h')
+      // yargs renders the help text after every command, in case the handler shows it;
+      // fitting it to the terminal measures every line, so that is done for help only.
+      .wrap(wantsHelp(args) ? Math.min(100, process.stdout.columns || 100) : null)
+      .showHelpOnFail(false)
+      .fail((message, error) => {
+        if (error) throw error;
+        // yargs reports a mistyped command only as its suggestion.
+        throw new ParseError(
+          message.replace(/^Did you mean (.+)\?$/, "unknown command; did you mean '$1'?"),
+        );
+      })
+  );
 }

@@ -1,7 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { KMS } from '@aws-sdk/client-kms';
-import { createAwsClients, createSecretStore, type SecretStore } from '@kms-demo/core';
-import { type LocalAwsCredentials, loadPrincipalCredentials } from '@kms-demo/local-aws';
+import {
+  createAwsClients,
+  createSecretStore,
+  type KmsApiClient,
+  type SecretStore,
+} from '@kms-demo/core';
+import { type LocalAwsCredentials, loadPrincipalCredentials } from '@kms-demo/local-aws/state';
 import { type LocalPrincipalName, localPrincipalArn } from '@kms-demo/spec';
 import { resolveConfig } from './config/resolve-config.js';
 import { prepareStateDir } from './config/state-dir.js';
@@ -30,7 +34,7 @@ export function describePrincipal(name: LocalPrincipalName): string {
 }
 
 export interface Clients {
-  kms: KMS;
+  kms: KmsApiClient;
   dynamodb: DynamoDBClient;
   region: string;
   endpoint: string | undefined;

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMS } from '@aws-sdk/client-kms';
+import { KmsApiClient } from './kms-api-client.js';
 import { LoopbackAwareRetryStrategy } from './retry-strategy.js';
 import { DEFAULT_REGION } from './spec.js';
 
@@ -34,7 +34,7 @@ export interface AwsLogger {
 }
 
 export interface AwsClients {
-  kms: KMS;
+  kms: KmsApiClient;
   dynamodb: DynamoDBClient;
   /** The region both clients use. */
   region: string;
@@ -58,5 +58,5 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  return { kms: new KMS(config()), dynamodb: new DynamoDBClient(config()), region };
+  return { kms: new KmsApiClient(config()), dynamodb: new DynamoDBClient(config()), region };
 }

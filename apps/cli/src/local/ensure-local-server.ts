@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findRunningServer, type RunningServer, stateDirInUse } from '@kms-demo/local-aws';
+import { findRunningServer, type RunningServer, stateDirInUse } from '@kms-demo/local-aws/state';
 import { failedError } from '../errors.js';
 import { displayPath } from '../io/output.js';
 import { type ServerOrigin, serverOrigin } from './server-meta.js';
@@ -119,7 +119,8 @@ async function startUnderLock(
 
 async function spawnServer(stateDir: string, log: string): Promise<{ done: boolean }> {
   const logFile = await open(log, 'w', 0o600);
-  const entry = fileURLToPath(import.meta.url);
+  // The script node runs, not this module's file: the bundle may be split into chunks.
+  const entry = process.argv[1] ?? fileURLToPath(import.meta.url);
   const args = [
     entry,
     'local',

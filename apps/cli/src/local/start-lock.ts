@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { tryAcquirePidLock } from '@kms-demo/local-aws';
+import { tryAcquirePidLock } from '@kms-demo/local-aws/state';
 
 export const START_LOCK_FILE = 'start.lock';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { pidLockHeld, stateDirInUse } from '@kms-demo/local-aws';
+import { pidLockHeld, stateDirInUse } from '@kms-demo/local-aws/state';
 import { START_LOCK_FILE } from './start-lock.js';
 
 /**

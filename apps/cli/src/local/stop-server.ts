@@ -1,4 +1,4 @@
-import { findRunningServer, isProcessAlive, type RunningServer } from '@kms-demo/local-aws';
+import { findRunningServer, isProcessAlive, type RunningServer } from '@kms-demo/local-aws/state';
 import { failedError } from '../errors.js';
 
 const STOP_TIMEOUT_MS = 10_000;

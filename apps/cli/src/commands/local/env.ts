@@ -44,7 +44,9 @@ export const localEnvCommand: CommandModule<GlobalOptions, EnvOptions> = {
       .example('$0 local env --json', 'The same values as JSON'),
   handler: async (argv) => {
     const { resolveStateDir } = await import('../../config/state-dir.js');
-    const { findRunningServer, loadPrincipalCredentials } = await import('@kms-demo/local-aws');
+    const { findRunningServer, loadPrincipalCredentials } = await import(
+      '@kms-demo/local-aws/state'
+    );
     const { startUnderWay } = await import('../../local/start-under-way.js');
     const stateDir = resolveStateDir().value;
     // `kms-demo local start &` followed at once by `eval "$(kms-demo local env)"`: the

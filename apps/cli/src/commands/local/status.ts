@@ -11,7 +11,7 @@ export const localStatusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       .example('KMS_DEMO_HOME=/tmp/demo $0 local status', 'For another state directory'),
   handler: async (argv) => {
     const { resolveStateDir } = await import('../../config/state-dir.js');
-    const { findRunningServer } = await import('@kms-demo/local-aws');
+    const { findRunningServer } = await import('@kms-demo/local-aws/state');
     const stateDir = resolveStateDir().value;
     const server = await findRunningServer(stateDir);
     if (argv.json) {
