@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import module from 'node:module';
 import { isAbsolute, join } from 'node:path';
 
@@ -15,6 +16,8 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): string
   const directory = compileCacheDir(env);
   if (!enable || !directory) return undefined;
   try {
+    // Owner-only, like the state dir; Node would create it with the umask's mode.
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
     enable(directory);
     return directory;
   } catch {
