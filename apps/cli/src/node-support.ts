@@ -1,4 +1,4 @@
-/** The Node release lines kms-demo is tested on (CI runs its end-to-end suite on each). */
+/** The supported Node release lines (CI runs the CLI's end-to-end suite on each). */
 export const SUPPORTED_NODE_MAJORS = [22, 24, 26] as const;
 
 /**
@@ -9,5 +9,5 @@ export const SUPPORTED_NODE_MAJORS = [22, 24, 26] as const;
 export function nodeNotice(version: string): string | undefined {
   const major = Number(version.replace(/^v/, '').split('.')[0]);
   if (!Number.isInteger(major) || major >= SUPPORTED_NODE_MAJORS[0]) return undefined;
-  return `kms-demo: note: Node ${version.replace(/^v?/, 'v')} is past its end of life; kms-demo supports Node ${SUPPORTED_NODE_MAJORS.join(', ')} (it still runs on Node 20, but later AWS SDK releases will not)`;
+  return `kms-demo: note: Node ${version.replace(/^v?/, 'v')} is past its end of life; supported are Node ${SUPPORTED_NODE_MAJORS.join(', ')} (Node 20 still works, but later AWS SDK releases will not)`;
 }
