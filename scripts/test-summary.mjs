@@ -56,13 +56,13 @@ exitFailed ||= commandStatus !== 0;
 
 for (const run of extraRuns) {
   const [name, status] = run.split('=');
-  const counts = readReport(join(root, 'apps/cli', '.reports', `e2e-${name}.json`)) ?? {
-    passed: 0,
-    failed: 0,
-    skipped: 0,
-  };
+  const report = readReport(join(root, 'apps/cli', '.reports', `e2e-${name}.json`));
+  const counts = report ?? { passed: 0, failed: 0, skipped: 0 };
   const label = `CLI end-to-end suite on ${name.replace(/^node/, 'Node ')}`;
-  if (status !== '0' && counts.failed === 0) {
+  if (!report && status === '0') {
+    console.log(`summary: ${label}: wrote no test report`);
+    counts.failed += 1;
+  } else if (status !== '0' && counts.failed === 0) {
     console.log(
       status === 'install-failed'
         ? `summary: ${label}: Node could not be installed`

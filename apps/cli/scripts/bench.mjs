@@ -8,7 +8,8 @@
 //   - the first command on a fresh state dir (it starts the background server), as a
 //     ratio to the same command with that server running.
 //
-// Options: --node <path> (repeatable; the CLI's Node, default this one), --ci-nodes (also
+// Options: --cli <path> (another build, default dist/kms-demo.js), --node <path>
+// (repeatable; the CLI's Node, default this one), --ci-nodes (also
 // every Node line .ci/run has installed in its cache), --runs N (default 11), --cold-runs N
 // (default 5). BENCH_PYTHON names the python interpreter;
 // otherwise the real interpreter behind `python3` on PATH is used (not a pyenv shim, whose
@@ -21,13 +22,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'kms-demo.js');
 const { values: opts } = parseArgs({
   options: {
     node: { type: 'string', multiple: true, default: [process.execPath] },
     runs: { type: 'string', default: process.env.BENCH_RUNS ?? '11' },
     'cold-runs': { type: 'string', default: process.env.BENCH_COLD_RUNS ?? '5' },
     'ci-nodes': { type: 'boolean', default: false },
+    cli: {
+      type: 'string',
+      default: join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'kms-demo.js'),
+    },
   },
 });
 if (opts['ci-nodes']) {
@@ -40,6 +44,7 @@ if (opts['ci-nodes']) {
     else console.log(`no Node ${line} in ${cache} (bash .ci/run installs it)`);
   }
 }
+const cli = opts.cli;
 const RUNS = Number(opts.runs);
 const COLD_RUNS = Number(opts['cold-runs']);
 const nodes = opts.node.map((path) => ({
