@@ -47,37 +47,35 @@ function skipHelpRendering(program: Argv<GlobalOptions>): void {
 export function createProgram(args: string[]): Argv<GlobalOptions> {
   const program = withGlobalOptions(yargs(args));
   if (!wantsHelp(args)) skipHelpRendering(program);
-  return (
-    program
-      .scriptName('kms-demo')
-      .usage('$0 <command> [options]\n\nEncrypt secrets with AWS KMS and store them in DynamoDB.')
-      .command(encryptCommand)
-      .command(decryptCommand)
-      .command(listCommand)
-      .command(showCommand)
-      .command(deleteCommand)
-      .command(migrateCommand)
-      .command(statusCommand)
-      .command(localCommand)
-      .demandCommand(1, 'name a command')
-      .example('$0 encrypt', 'Prompt for a secret, store it encrypted, print its new id')
-      .example("printf 'mySuperSecretPasswd' | $0 encrypt", 'The same, the secret from stdin')
-      .example('$0 decrypt <id>', 'Print the secret stored for <id>')
-      .example('$0 status', 'Show which key, table and endpoint are used, and why')
-      .epilogue(EPILOGUE)
-      .strict()
-      .recommendCommands()
-      .version(VERSION)
-      .help()
-      .alias('help', 'h')
-      .wrap(Math.min(100, process.stdout.columns || 100))
-      .showHelpOnFail(false)
-      .fail((message, error) => {
-        if (error) throw error;
-        // yargs reports a mistyped command only as its suggestion.
-        throw new ParseError(
-          message.replace(/^Did you mean (.+)\?$/, "unknown command; did you mean '$1'?"),
-        );
-      })
-  );
+  return program
+    .scriptName('kms-demo')
+    .usage('$0 <command> [options]\n\nEncrypt secrets with AWS KMS and store them in DynamoDB.')
+    .command(encryptCommand)
+    .command(decryptCommand)
+    .command(listCommand)
+    .command(showCommand)
+    .command(deleteCommand)
+    .command(migrateCommand)
+    .command(statusCommand)
+    .command(localCommand)
+    .demandCommand(1, 'name a command')
+    .example('$0 encrypt', 'Prompt for a secret, store it encrypted, print its new id')
+    .example("printf 'mySuperSecretPasswd' | $0 encrypt", 'The same, the secret from stdin')
+    .example('$0 decrypt <id>', 'Print the secret stored for <id>')
+    .example('$0 status', 'Show which key, table and endpoint are used, and why')
+    .epilogue(EPILOGUE)
+    .strict()
+    .recommendCommands()
+    .version(VERSION)
+    .help()
+    .alias('help', 'h')
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .showHelpOnFail(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      // yargs reports a mistyped command only as its suggestion.
+      throw new ParseError(
+        message.replace(/^Did you mean (.+)\?$/, "unknown command; did you mean '$1'?"),
+      );
+    });
 }

@@ -112,7 +112,7 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
             // The app policy grants the item actions the tool uses, not DescribeTable: a
             // read of an id that can never exist (it is not a valid user id) tells a
             // missing table and a refused one apart without touching any real item.
-            const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+            const { GetItemCommand } = await import('../aws-commands.js');
             await clients.dynamodb.send(
               new GetItemCommand({
                 TableName: config.table.value,
