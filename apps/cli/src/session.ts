@@ -1,12 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { KMS } from '@aws-sdk/client-kms';
 import {
   createAwsClients,
   createSecretStore,
+  type KmsApiClient,
   KmsDemoError,
   type SecretStore,
 } from '@kms-demo/core';
-import { type LocalAwsCredentials, serverCredentials } from '@kms-demo/local-aws';
+import { type LocalAwsCredentials, serverCredentials } from '@kms-demo/local-aws/state';
 import { type LocalPrincipalName, localPrincipalArn } from '@kms-demo/spec';
 import { resolveConfig } from './config/resolve-config.js';
 import { prepareStateDir } from './config/state-dir.js';
@@ -37,7 +37,7 @@ export function describePrincipal(name: LocalPrincipalName): string {
 }
 
 export interface Clients {
-  kms: KMS;
+  kms: KmsApiClient;
   dynamodb: DynamoDBClient;
   region: string;
   endpoint: string | undefined;

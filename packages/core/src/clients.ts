@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMS } from '@aws-sdk/client-kms';
 import { BULK_MAX_ATTEMPTS, BulkRetryStrategy } from './bulk/bulk-retry-strategy.js';
+import { KmsApiClient } from './kms-api-client.js';
 import { LoopbackAwareRetryStrategy } from './retry-strategy.js';
 import { DEFAULT_REGION } from './spec.js';
 
@@ -40,7 +40,7 @@ export interface AwsLogger {
 }
 
 export interface AwsClients {
-  kms: KMS;
+  kms: KmsApiClient;
   dynamodb: DynamoDBClient;
   /** The region both clients use. */
   region: string;
@@ -67,5 +67,5 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  return { kms: new KMS(config()), dynamodb: new DynamoDBClient(config()), region };
+  return { kms: new KmsApiClient(config()), dynamodb: new DynamoDBClient(config()), region };
 }

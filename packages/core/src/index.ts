@@ -23,6 +23,7 @@ export { DIRECT_MAX_SECRET_BYTES, ENVELOPE_MAX_SECRET_BYTES } from './crypto/lim
 export type { AlgorithmInfo } from './crypto/message-header.js';
 export type { ItemDescription } from './describe.js';
 export { ERROR_CODES, type ErrorCode, isKmsDemoError, KmsDemoError } from './errors.js';
+export { KmsApiClient, type KmsCallOptions } from './kms-api-client.js';
 export { createSecretStore, DEFAULT_PAGE_SIZE } from './secret-store.js';
 export type {
   MigrateResult,

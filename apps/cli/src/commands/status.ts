@@ -28,7 +28,7 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       .example('$0 status --json', 'As JSON, with a reachable flag per resource'),
   handler: async (argv) => {
     const { resolveConfig } = await import('../config/resolve-config.js');
-    const { findRunningServer, serverCredentials } = await import('@kms-demo/local-aws');
+    const { findRunningServer, serverCredentials } = await import('@kms-demo/local-aws/state');
     const { createClients, CLI_PRINCIPAL, describePrincipal } = await import('../session.js');
     const { serverOrigin } = await import('../local/server-meta.js');
     const config = await resolveConfig(argv);

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError, configError } from '../errors.js';
 import { findExecutable } from './find-executable.js';
@@ -38,7 +38,10 @@ export interface ReadStackOptions {
  * different project's Pulumi program.
  */
 export function defaultInfraDir(moduleUrl: string = import.meta.url): string {
-  return join(dirname(fileURLToPath(moduleUrl)), '..', '..', '..', 'infra');
+  let dir = dirname(fileURLToPath(moduleUrl));
+  // In the bundle this module sits in one of the chunks under dist/chunks/.
+  if (basename(dir) === 'chunks') dir = dirname(dir);
+  return join(dir, '..', '..', '..', 'infra');
 }
 
 /**

@@ -66,7 +66,7 @@ export async function prepareStateDir(dir: Resolved): Promise<void> {
  * and the fix.
  */
 export async function checkStateDir(dir: Resolved): Promise<void> {
-  const { checkStateDirSafety } = await import('@kms-demo/local-aws');
+  const { checkStateDirSafety } = await import('@kms-demo/local-aws/state');
   try {
     await checkStateDirSafety(dir.value);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type EnsuredServer, ensureServer } from '@kms-demo/local-aws';
+import { type EnsuredServer, ensureServer } from '@kms-demo/local-aws/state';
 import { type ServerOrigin, serverOrigin } from './server-meta.js';
 
 /** An auto-started server stops itself after this long without requests. */
@@ -21,7 +21,8 @@ export async function ensureLocalServer(stateDir: string): Promise<LocalServer> 
     command: {
       execPath: process.execPath,
       args: [
-        fileURLToPath(import.meta.url),
+        // The script node runs, not this module's file: the bundle is split into chunks.
+        process.argv[1] ?? fileURLToPath(import.meta.url),
         'local',
         'start',
         '--port',

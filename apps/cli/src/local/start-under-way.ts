@@ -1,4 +1,4 @@
-import { serverStatus } from '@kms-demo/local-aws';
+import { serverStatus } from '@kms-demo/local-aws/state';
 
 /**
  * True while some live process is bringing a server up for `stateDir` (or taking one

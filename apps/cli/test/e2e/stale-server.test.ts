@@ -1,33 +1,42 @@
 import { spawn } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isProcessAlive } from '@kms-demo/local-aws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle, expectCleanStderr, Sandbox } from './cli.js';
+import { bundle, cliRoot, expectCleanStderr, Sandbox } from './cli.js';
 
-// Another build of the CLI: the real bundle with a different build id stamped in, next to
-// it so it finds the same dependencies. It starts servers exactly as that build would.
-const otherBundle = join(bundle, '..', `kms-demo-other-build-${process.pid}.js`);
+// Another build of the CLI: a copy of the real bundle (the executable and its chunks) with
+// a different build id stamped in, next to dist/ so it finds the same dependencies. It
+// starts servers exactly as that build would.
+const otherDist = join(cliRoot, `dist-other-build-${process.pid}`);
+const otherBundle = join(otherDist, 'kms-demo.js');
 const OTHER_BUILD_HASH = 'feedfacefeedfacefeedfacefeedface';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  const text = await readFile(bundle, 'utf8');
-  await writeFile(otherBundle, text.replace(findBuildHash(text), OTHER_BUILD_HASH), {
-    mode: 0o755,
-  });
+  await cp(join(bundle, '..'), otherDist, { recursive: true });
+  const files = (await readdir(otherDist, { recursive: true }))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => join(otherDist, f));
+  const stamped: string[] = [];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8');
+    const hashes = buildHashes(text);
+    if (hashes.length === 0) continue;
+    stamped.push(...hashes);
+    await writeFile(file, text.replace(hashes[0] as string, OTHER_BUILD_HASH));
+  }
+  if (stamped.length !== 1) throw new Error(`expected one build hash, found ${stamped.length}`);
   sandbox = await Sandbox.create();
 });
 afterAll(async () => {
   await sandbox?.dispose();
-  await rm(otherBundle, { force: true });
+  await rm(otherDist, { recursive: true, force: true });
 });
 
 /** The 32-hex-digit build hash scripts/build.mjs stamps into the bundle. */
-function findBuildHash(text: string): string {
-  const hashes = [...text.matchAll(/"([0-9a-f]{32})"/g)].map((m) => m[1] as string);
-  if (hashes.length !== 1) throw new Error(`expected one build hash, found ${hashes.length}`);
-  return hashes[0] as string;
+function buildHashes(text: string): string[] {
+  return [...text.matchAll(/"([0-9a-f]{32})"/g)].map((m) => m[1] as string);
 }
 
 function runOther(args: string[], input = '') {

@@ -79,6 +79,9 @@ describe('readStackOutputs', () => {
 
   it('finds infra/ from the bundle location, not the working directory', () => {
     expect(defaultInfraDir('file:///repo/apps/cli/dist/kms-demo.js')).toBe('/repo/infra');
+    expect(defaultInfraDir('file:///repo/apps/cli/dist/chunks/resolve-config-X.js')).toBe(
+      '/repo/infra',
+    );
   });
 });
 

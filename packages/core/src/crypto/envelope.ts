@@ -1,9 +1,14 @@
+import { buildDecrypt } from '@aws-crypto/decrypt-node';
+import { buildEncrypt } from '@aws-crypto/encrypt-node';
+import { type AwsEsdkKMSInterface, KmsKeyringClass } from '@aws-crypto/kms-keyring';
 import {
   AlgorithmSuiteIdentifier,
-  buildClient,
   CommitmentPolicy,
-  KmsKeyringNode,
-} from '@aws-crypto/client-node';
+  immutableClass,
+  KeyringNode,
+  type Newable,
+  type NodeAlgorithmSuite,
+} from '@aws-crypto/material-management-node';
 import { fromAwsError } from '../aws-errors.js';
 import { integrityError, KmsDemoError } from '../errors.js';
 import { printable } from '../printable.js';
@@ -19,14 +24,24 @@ import { readEnvelopeHeader } from './message-header.js';
 export const ENVELOPE_SUITE =
   AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
 
-const esdk = buildClient({
+// The encrypt and decrypt halves of the SDK's `buildClient`, from their own packages:
+// `@aws-crypto/client-node` would also load every other keyring, the hierarchical
+// keyring's branch key store and its DynamoDB client, on every decrypt.
+const clientOptions = {
   commitmentPolicy: CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
   maxEncryptedDataKeys: 1,
-});
+};
+const esdk = { ...buildEncrypt(clientOptions), ...buildDecrypt(clientOptions) };
 
-type ClientProvider = NonNullable<
-  NonNullable<ConstructorParameters<typeof KmsKeyringNode>[0]>['clientProvider']
->;
+/**
+ * The Node KMS keyring without `@aws-crypto/kms-keyring-node`, whose default client
+ * provider imports the SDK's aggregated `KMS` class (every KMS command); ours is always
+ * given its client.
+ */
+class KmsKeyring extends KmsKeyringClass<NodeAlgorithmSuite, AwsEsdkKMSInterface>(
+  KeyringNode as Newable<KeyringNode>,
+) {}
+immutableClass(KmsKeyring);
 
 /**
  * The KMS keyring swallows KMS errors into one string; recording them on the way through
@@ -45,8 +60,8 @@ function strictKeyring(kms: KmsApi, keyArn: string) {
     generateDataKey: (input: Parameters<KmsApi['generateDataKey']>[0]) =>
       recorded(() => kms.generateDataKey(input)),
   };
-  const clientProvider: ClientProvider = () => client;
-  const keyring = new KmsKeyringNode({ generatorKeyId: keyArn, clientProvider });
+  const clientProvider = () => client;
+  const keyring = new KmsKeyring({ generatorKeyId: keyArn, clientProvider });
   return { keyring, kmsErrors };
 }
 

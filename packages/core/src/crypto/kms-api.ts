@@ -1,6 +1,6 @@
 /**
- * The narrow slice of KMS the core uses. The aggregated `KMS` class of
- * `@aws-sdk/client-kms` satisfies it as is; tests can pass a plain object. Exactly the
+ * The narrow slice of KMS the core uses. `KmsApiClient` (and the SDK's aggregated `KMS`
+ * class) satisfy it as is; tests can pass a plain object. Exactly the
  * four actions the app policy grants (spec CORE_KMS_ACTIONS).
  */
 

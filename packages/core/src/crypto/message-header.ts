@@ -1,4 +1,4 @@
-import { AlgorithmSuiteIdentifier, NodeAlgorithmSuite } from '@aws-crypto/client-node';
+import { AlgorithmSuiteIdentifier, NodeAlgorithmSuite } from '@aws-crypto/material-management-node';
 import { deserializeFactory } from '@aws-crypto/serialize';
 import type { EncryptionContext } from './kms-api.js';
 

@@ -1,3 +1,4 @@
+import { DisableKeyCommand, EnableKeyCommand } from '@aws-sdk/client-kms';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -109,7 +110,7 @@ describe('keys', () => {
       const keyArn = await emulator.createKey();
       const keyed = emulator.store({ keyId: keyArn });
       const { appuser } = await keyed.put(utf8('needs the key'), { scheme });
-      await emulator.kms.disableKey({ KeyId: keyArn });
+      await emulator.kms.send(new DisableKeyCommand({ KeyId: keyArn }));
       try {
         await expect(keyed.get(appuser)).rejects.toMatchObject({ code: 'KEY_UNAVAILABLE' });
         const error = await keyed.put(utf8('x'), { scheme }).catch((e) => e);
@@ -117,7 +118,7 @@ describe('keys', () => {
         expect(error.message).toMatch(/disabled/);
         expect(error.cause?.name).toBe('DisabledException');
       } finally {
-        await emulator.kms.enableKey({ KeyId: keyArn });
+        await emulator.kms.send(new EnableKeyCommand({ KeyId: keyArn }));
       }
       expect(text((await keyed.get(appuser)).secret)).toBe('needs the key');
     },

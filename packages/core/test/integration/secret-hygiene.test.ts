@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DisableKeyCommand } from '@aws-sdk/client-kms';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KmsApi, WritableScheme } from '../../src/index.js';
 import { findBytes } from '../support/deep-search.js';
@@ -37,7 +38,7 @@ describe('no secret in errors', () => {
   it.each(schemes)('%s put under a disabled key', async (scheme) => {
     emulator = await startEmulator();
     const keyArn = await emulator.createKey();
-    await emulator.kms.disableKey({ KeyId: keyArn });
+    await emulator.kms.send(new DisableKeyCommand({ KeyId: keyArn }));
     const secret = canary();
     const error = await emulator
       .store({ keyId: keyArn })

@@ -1,5 +1,6 @@
-import { NodeAlgorithmSuite } from '@aws-crypto/client-node';
+import { NodeAlgorithmSuite } from '@aws-crypto/material-management-node';
 import { deserializeFactory } from '@aws-crypto/serialize';
+import { ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -139,7 +140,9 @@ describe('limits and key states', () => {
     const keyArn = await emulator.createKey();
     const keyed = emulator.store({ keyId: keyArn });
     const { appuser } = await keyed.put(utf8('doomed key'));
-    await emulator.kms.scheduleKeyDeletion({ KeyId: keyArn, PendingWindowInDays: 7 });
+    await emulator.kms.send(
+      new ScheduleKeyDeletionCommand({ KeyId: keyArn, PendingWindowInDays: 7 }),
+    );
     for (const attempt of [() => keyed.get(appuser), () => keyed.put(utf8('x'))]) {
       const error = await attempt().catch((e) => e);
       expect(error).toMatchObject({ code: 'KEY_UNAVAILABLE', message: /pending deletion/ });

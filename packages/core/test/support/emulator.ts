@@ -6,7 +6,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { KMS } from '@aws-sdk/client-kms';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type FaultOptions, type LocalAws, startLocalAws } from '@kms-demo/local-aws';
 import {
@@ -15,6 +15,7 @@ import {
   createSecretStore,
   KEY_ALIAS,
   type KmsApi,
+  type KmsApiClient,
   PARTITION_KEY,
   type SecretStore,
   TABLE_NAME,
@@ -23,11 +24,11 @@ import {
 /** One real local-aws endpoint on an ephemeral port, with clients and helpers around it. */
 export interface Emulator {
   aws: LocalAws;
-  kms: KMS;
+  kms: KmsApiClient;
   dynamodb: DynamoDBClient;
   /** For the raw writes the attack tests make, bypassing the store. */
   doc: DynamoDBDocumentClient;
-  clients(options?: AwsClientOptions): { kms: KMS; dynamodb: DynamoDBClient };
+  clients(options?: AwsClientOptions): { kms: KmsApiClient; dynamodb: DynamoDBClient };
   store(options?: { kms?: KmsApi; keyId?: string; tableName?: string }): SecretStore;
   createTable(name: string): Promise<void>;
   /** A fresh symmetric key; returns its ARN. */
@@ -76,7 +77,9 @@ export async function startEmulator(
       await waitForTable(dynamodb, name);
     },
     async createKey() {
-      const { KeyMetadata } = await kms.createKey({ Description: 'kms-demo core test key' });
+      const { KeyMetadata } = await kms.send(
+        new CreateKeyCommand({ Description: 'kms-demo core test key' }),
+      );
       if (!KeyMetadata?.Arn) throw new Error('CreateKey returned no ARN');
       return KeyMetadata.Arn;
     },

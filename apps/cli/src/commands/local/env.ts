@@ -47,7 +47,7 @@ export const localEnvCommand: CommandModule<GlobalOptions, EnvOptions> = {
       .example('$0 local env --json', 'The same values as JSON'),
   handler: async (argv) => {
     const { checkStateDir, resolveStateDir } = await import('../../config/state-dir.js');
-    const { findRunningServer, serverCredentials } = await import('@kms-demo/local-aws');
+    const { findRunningServer, serverCredentials } = await import('@kms-demo/local-aws/state');
     const { startUnderWay } = await import('../../local/start-under-way.js');
     const { AUTO_SERVER_IDLE_SECONDS } = await import('../../local/ensure-local-server.js');
     const dir = resolveStateDir();

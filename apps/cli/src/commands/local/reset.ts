@@ -19,7 +19,7 @@ export const localResetCommand: CommandModule<GlobalOptions, ResetOptions> = {
   handler: async (argv) => {
     const { resolveStateDir, checkStateDir } = await import('../../config/state-dir.js');
     // The life cycle, and which files are the state's, belong to local-aws.
-    const { resetState, stateEntries } = await import('@kms-demo/local-aws');
+    const { resetState, stateEntries } = await import('@kms-demo/local-aws/state');
     const dir = resolveStateDir();
     await checkStateDir(dir);
     const stateDir = dir.value;

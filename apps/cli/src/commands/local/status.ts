@@ -11,7 +11,7 @@ export const localStatusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       .example('KMS_DEMO_HOME=/tmp/demo $0 local status', 'For another state directory'),
   handler: async (argv) => {
     const { resolveStateDir, checkStateDir } = await import('../../config/state-dir.js');
-    const { serverStatus } = await import('@kms-demo/local-aws');
+    const { serverStatus } = await import('@kms-demo/local-aws/state');
     const dir = resolveStateDir();
     await checkStateDir(dir);
     const stateDir = dir.value;

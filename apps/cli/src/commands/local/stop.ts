@@ -23,7 +23,7 @@ export const localStopCommand: CommandModule<GlobalOptions, StopOptions> = {
       throw usageError('--grace must be a number of seconds (0 or more)');
     }
     const { resolveStateDir, checkStateDir } = await import('../../config/state-dir.js');
-    const { stopServer } = await import('@kms-demo/local-aws');
+    const { stopServer } = await import('@kms-demo/local-aws/state');
     const dir = resolveStateDir();
     await checkStateDir(dir);
     const stateDir = dir.value;

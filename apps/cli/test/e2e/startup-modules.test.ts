@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { bundleOptions } from '../../scripts/bundle-options.mjs';
+
+// What `--version` and `--help` really load, traced in a run of the bundle (built here
+// with the build's own options): every chunk file the process loads, mapped back through
+// esbuild's metafile to the source modules inside it. A start-up that loads the AWS SDK,
+// the Encryption SDK, core, the emulator or dynalite fails here, not in a benchmark.
+const HEAVY = /@aws-sdk|@smithy|@aws-crypto|packages\/core\/|packages\/local-aws\/|dynalite/;
+const tracer = fileURLToPath(new URL('./trace-loads.mjs', import.meta.url));
+
+let dir: string;
+let outdir: string;
+let metafile: Metafile;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kms-demo-startup-'));
+  outdir = join(dir, 'dist');
+  const result = await build({ ...bundleOptions, outdir, write: true, logLevel: 'silent' });
+  metafile = result.metafile as Metafile;
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The source modules (metafile input paths) and CommonJS files one run loaded. */
+async function loadedBy(args: string[]): Promise<{ code: number | null; modules: string[] }> {
+  const traceFile = join(dir, 'trace.txt');
+  const r = spawnSync(
+    process.execPath,
+    ['--import', pathToFileURL(tracer).href, join(outdir, 'kms-demo.js'), ...args],
+    { env: { PATH: '/usr/bin:/bin', KMS_DEMO_TRACE_FILE: traceFile }, encoding: 'utf8' },
+  );
+  const loaded = (await readFile(traceFile, 'utf8')).split('\n').filter(Boolean);
+  const modules: string[] = [];
+  for (const entry of loaded) {
+    if (entry.startsWith('node:')) continue;
+    const file = entry.startsWith('file:') ? fileURLToPath(entry) : entry;
+    const output = metafile.outputs[relative(process.cwd(), file)];
+    // A file outside the bundle (a CommonJS package such as dynalite) counts as itself.
+    modules.push(...(output ? Object.keys(output.inputs) : [file]));
+  }
+  return { code: r.status, modules };
+}
+
+describe('what start-up loads', () => {
+  it.each([[['--version']], [['--help']], [['decrypt', '--help']], [['local', 'start', '--help']]])(
+    '%j loads none of the AWS SDK, the Encryption SDK, core, the emulator or dynalite',
+    async (args) => {
+      const { code, modules } = await loadedBy(args);
+      expect(code).toBe(0);
+      expect(modules.filter((m) => HEAVY.test(m))).toEqual([]);
+    },
+  );
+
+  it('--version loads not even yargs', async () => {
+    const { modules } = await loadedBy(['--version']);
+    expect(modules.filter((m) => m.includes('yargs'))).toEqual([]);
+    expect(modules).toContain('src/bin.ts');
+  });
+
+  it('the trace can fail: a command that validates an id with core loads core and the SDK', async () => {
+    // An invalid id is refused by core's validator (exit 2) before any server is needed.
+    const { code, modules } = await loadedBy(['decrypt', 'NOT VALID']);
+    expect(code).toBe(2);
+    expect(modules.some((m) => m.includes('packages/core/'))).toBe(true);
+    expect(modules.some((m) => m.includes('@aws-sdk'))).toBe(true);
+  });
+});
