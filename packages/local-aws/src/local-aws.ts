@@ -16,6 +16,8 @@ import { createAwsServer } from './server.js';
 import { type LocalAwsCredentials, loadOrCreatePrincipalCredentials } from './state/credentials.js';
 import { ensurePrivateDir } from './state/state-dir.js';
 import { acquireStateLock } from './state/state-lock.js';
+import { createTrailRecorder } from './trail/recorder.js';
+import { Trail } from './trail/trail.js';
 
 export interface LocalAws {
   /** e.g. `http://127.0.0.1:4566`; give it to SDKs as `endpoint`, to the AWS CLI as `--endpoint-url`. */
@@ -91,6 +93,10 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       );
     });
 
+    const trail = opts.trail === false ? undefined : await Trail.open(opts.stateDir, opts.trail);
+    teardown.push(async () => {
+      await trail?.close();
+    });
     const principals = localPrincipals(credentials, {
       accountId: opts.accountId,
       region: opts.region,
@@ -122,6 +128,12 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
         ? { authorization: { scope: { region: opts.region, accountId: opts.accountId }, onDenied } }
         : {}),
       faults: new FaultInjector(opts.faults),
+      trail: createTrailRecorder({
+        trail,
+        region: opts.region,
+        accountId: opts.accountId,
+        keyArnOf: (keyId) => kms.keyArnOf(keyId),
+      }),
       onRequestStart: (kind) => activity.start(kind),
       onRequestEnd: (kind) => activity.end(kind),
       onInternalError: (error, operation) => {

@@ -5,6 +5,7 @@ import { FaultInjector } from '../src/faults.js';
 import { KmsError } from '../src/kms/errors.js';
 import type { KmsService } from '../src/kms/service.js';
 import { createAwsServer } from '../src/server.js';
+import { createTrailRecorder } from '../src/trail/recorder.js';
 import { rawRequest } from './support/raw-request.js';
 
 /**
@@ -20,6 +21,7 @@ describe('server error mapping', () => {
       throw new Error('bug at /home/someone/secret-path with details');
     },
     ensureKeyWithAlias: async () => '',
+    keyArnOf: () => undefined,
     close: async () => {},
   };
   let server: Server;
@@ -35,6 +37,12 @@ describe('server error mapping', () => {
       },
       verifier: undefined,
       faults: new FaultInjector({}),
+      trail: createTrailRecorder({
+        trail: undefined,
+        region: 'us-east-1',
+        accountId: '000000000000',
+        keyArnOf: () => undefined,
+      }),
       onRequestStart: () => {},
       onRequestEnd: () => {},
       onInternalError: (error, operation) => internalErrors.push({ error, operation }),

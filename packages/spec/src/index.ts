@@ -105,3 +105,8 @@ export {
   type PolicyStatement,
   policyDocument,
 } from './policies/policy-document.js';
+export {
+  AUDITOR_ACTIONS,
+  type AuditorPolicyDocument,
+  buildAuditorPolicy,
+} from './policies/auditor-policy.js';

@@ -19,6 +19,7 @@ const STATE_ENTRIES = [
   'dynamodb',
   'credentials',
   'credentials.json',
+  'cloudtrail',
   'server.json',
   'server.lock',
   'server.log',
