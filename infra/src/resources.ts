@@ -1,7 +1,7 @@
 import {
   buildAppPolicy,
-  buildKeyPolicy,
   buildAuditorPolicy,
+  buildKeyPolicy,
   KEY_DESCRIPTION,
   KEY_SPEC,
   KEY_USAGE,

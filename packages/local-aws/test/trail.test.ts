@@ -287,6 +287,47 @@ describe('the trail of KMS calls', () => {
     await expect(trail.send(new LookupEventsCommand(input))).rejects.toMatchObject({ name });
   });
 
+  it.each([
+    ['auditor', true],
+    ['admin', true],
+    ['app', false],
+    ['key-admin', false],
+  ] as const)('lets %s look events up: %s', async (name, allowed) => {
+    const client = cloudTrailClient({
+      ...server,
+      credentials: server.principals[name].credentials,
+    });
+    const result = client.send(new LookupEventsCommand({ MaxResults: 1 }));
+    if (allowed) await expect(result).resolves.toMatchObject({ Events: expect.any(Array) });
+    else {
+      await expect(result).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: expect.stringContaining(
+          `${localPrincipalArn(name)} is not authorized to perform: cloudtrail:LookupEvents`,
+        ),
+      });
+    }
+    client.destroy();
+  });
+
+  it('names the caller that made each call', async () => {
+    const app = kmsClient(server, { credentials: server.principals.app.credentials });
+    await app.send(
+      new GenerateDataKeyCommand({
+        KeyId: 'alias/demo-kms',
+        KeySpec: 'AES_256',
+        EncryptionContext: context,
+      }),
+    );
+    app.destroy();
+    const [latest] = records(await lookUpAll(trail));
+    expect(latest?.userIdentity).toMatchObject({
+      arn: localPrincipalArn('app'),
+      userName: 'kms-demo-app',
+      accessKeyId: server.principals.app.credentials.accessKeyId,
+    });
+  });
+
   it('refuses a NextToken used with other parameters', async () => {
     const first = await trail.send(new LookupEventsCommand({ MaxResults: 1 }));
     await expect(
