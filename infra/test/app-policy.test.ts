@@ -76,7 +76,7 @@ describe('the app policy', () => {
   });
 
   it('is byte for byte what the shared builder makes, the document the local endpoint enforces', () => {
-    const policy = stack.resource('aws:iam/policy:Policy').inputs.policy;
+    const policy = stack.resource('aws:iam/policy:Policy', 'kms-demo-app').inputs.policy;
     expect(policy).toBe(
       JSON.stringify(
         buildAppPolicy({
