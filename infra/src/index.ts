@@ -15,3 +15,4 @@ export const tableName = resources.table.name;
 export const tableArn = resources.table.arn;
 export const region = context.region;
 export const appPolicyArn = resources.appPolicy.arn;
+export const auditPolicyArn = resources.auditorPolicy.arn;

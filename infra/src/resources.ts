@@ -1,5 +1,6 @@
 import {
   buildAppPolicy,
+  buildAuditorPolicy,
   buildKeyPolicy,
   KEY_DESCRIPTION,
   KEY_SPEC,
@@ -17,6 +18,7 @@ export interface KmsDemoResources {
   alias: aws.kms.Alias;
   table: aws.dynamodb.Table;
   appPolicy: aws.iam.Policy;
+  auditorPolicy: aws.iam.Policy;
 }
 
 /** Declares the key, its alias, the table and the app policy. */
@@ -74,5 +76,13 @@ export function createResources(config: InfraConfig, context: DeploymentContext)
     tags: config.tags,
   });
 
-  return { key, alias, table, appPolicy };
+  // LookupEvents takes no resource: this grant reads every management event of the
+  // account in the region, which is why it is a policy of its own and not the app's.
+  const auditorPolicy = new aws.iam.Policy('kms-demo-auditor', {
+    description: `kms-demo: read the CloudTrail trail (cloudtrail:LookupEvents) to see who used ${config.keyAlias}`,
+    policy: JSON.stringify(buildAuditorPolicy()),
+    tags: config.tags,
+  });
+
+  return { key, alias, table, appPolicy, auditorPolicy };
 }

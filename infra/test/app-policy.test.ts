@@ -13,7 +13,7 @@ beforeAll(async () => {
 
 describe('the app policy', () => {
   it('is an IAM policy with a description and the project tags', () => {
-    const policy = stack.resource('aws:iam/policy:Policy').inputs;
+    const policy = stack.resource('aws:iam/policy:Policy', 'kms-demo-app').inputs;
     expect(policy.description).toContain('least privilege');
     expect(policy.tags).toEqual({ project: 'kms-demo' });
     expect(stack.appPolicy.Version).toBe('2012-10-17');
@@ -76,7 +76,7 @@ describe('the app policy', () => {
   });
 
   it('is byte for byte what the shared builder makes, the document the local endpoint enforces', () => {
-    const policy = stack.resource('aws:iam/policy:Policy').inputs.policy;
+    const policy = stack.resource('aws:iam/policy:Policy', 'kms-demo-app').inputs.policy;
     expect(policy).toBe(
       JSON.stringify(
         buildAppPolicy({

@@ -18,6 +18,7 @@ it.skipIf(!built)('dist/index.js runs under plain Node as Pulumi loads it', asyn
   expect(JSON.parse(stdout)).toEqual([
     'aliasName',
     'appPolicyArn',
+    'auditPolicyArn',
     'keyArn',
     'keyId',
     'region',

@@ -32,7 +32,7 @@ describe('stack config overrides', () => {
     expect(table.name).toBe('secrets-prod');
     expect(table.deletionProtectionEnabled).toBe(false);
     expect(table.tags).toEqual(tags);
-    expect(stack.resource('aws:iam/policy:Policy').inputs.tags).toEqual(tags);
+    expect(stack.resource('aws:iam/policy:Policy', 'kms-demo-app').inputs.tags).toEqual(tags);
     expect(stack.outputs.aliasName).toBe('alias/secrets-prod');
     expect(stack.outputs.tableName).toBe('secrets-prod');
     expect(stack.outputs.tableArn).toBe(

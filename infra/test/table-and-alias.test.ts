@@ -52,7 +52,16 @@ describe('the DynamoDB table', () => {
 describe('the stack outputs', () => {
   it('are exactly the names the CLI reads', () => {
     expect(Object.keys(stack.outputs).sort()).toEqual(
-      ['aliasName', 'appPolicyArn', 'keyArn', 'keyId', 'region', 'tableArn', 'tableName'].sort(),
+      [
+        'aliasName',
+        'appPolicyArn',
+        'auditPolicyArn',
+        'keyArn',
+        'keyId',
+        'region',
+        'tableArn',
+        'tableName',
+      ].sort(),
     );
   });
 
@@ -66,7 +75,8 @@ describe('the stack outputs', () => {
       tableName: 'demo-kms',
       tableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/demo-kms',
       region: 'us-east-1',
-      appPolicyArn: stack.resource('aws:iam/policy:Policy').id,
+      appPolicyArn: stack.resource('aws:iam/policy:Policy', 'kms-demo-app').id,
+      auditPolicyArn: stack.resource('aws:iam/policy:Policy', 'kms-demo-auditor').id,
     });
     expect(stack.outputs.appPolicyArn).toMatch(/^arn:aws:iam::123456789012:policy\/kms-demo-app-/);
   });

@@ -20,6 +20,7 @@ const COMMANDS = [
   'status',
   'import',
   'export',
+  'audit',
 ];
 const LOCAL_COMMANDS = ['start', 'env', 'status', 'stop', 'reset'];
 

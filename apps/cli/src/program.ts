@@ -1,4 +1,5 @@
 import yargs, { type Argv } from 'yargs';
+import { auditCommand } from './commands/audit.js';
 import { decryptCommand } from './commands/decrypt.js';
 import { deleteCommand } from './commands/delete.js';
 import { encryptCommand } from './commands/encrypt.js';
@@ -61,6 +62,7 @@ export function createProgram(args: string[]): Argv<GlobalOptions> {
     .command(importCommand)
     .command(exportCommand)
     .command(statusCommand)
+    .command(auditCommand)
     .command(localCommand)
     .demandCommand(1, 'name a command')
     .example('$0 encrypt', 'Prompt for a secret, store it encrypted, print its new id')

@@ -104,14 +104,12 @@ export async function connectLocal(dir: Resolved): Promise<LocalConnection> {
 }
 
 /**
- * Resolves where secrets live and connects to it. For the embedded local default this
- * brings the background emulator up when needed and announces it in one stderr line.
- * `bulk` gives the clients retries for bulk work (no shared retry quota).
+ * Resolves where secrets live and, for the embedded local default, brings the background
+ * emulator up when needed and announces it in one stderr line.
  */
-export async function openSession(
+export async function connectTarget(
   argv: GlobalOptions,
-  o: { bulk?: boolean } = {},
-): Promise<Session> {
+): Promise<{ config: ResolvedConfig; local: LocalConnection | undefined }> {
   const config = await resolveConfig(argv);
   let local: LocalConnection | undefined;
   if (config.target === 'local') {
@@ -133,6 +131,18 @@ export async function openSession(
       );
     }
   }
+  return { config, local };
+}
+
+/**
+ * Connects to where secrets live (see connectTarget) with clients and a store bound to it.
+ * `bulk` gives the clients retries for bulk work (no shared retry quota).
+ */
+export async function openSession(
+  argv: GlobalOptions,
+  o: { bulk?: boolean } = {},
+): Promise<Session> {
+  const { config, local } = await connectTarget(argv);
   const clients = createClients(config, local, {
     verbose: argv.verbose === true,
     ...(o.bulk && { bulk: true }),

@@ -14,10 +14,11 @@ export type StackOutputs = { [K in keyof Program]: pulumi.Unwrap<Program[K]> };
 
 export interface Deployment {
   outputs: StackOutputs;
-  /** The one resource of this type the program registered, with the inputs it sent. */
-  resource(type: string): RegisteredResource;
+  /** The one resource of this type (and name, if given) the program registered, with its inputs. */
+  resource(type: string, name?: string): RegisteredResource;
   keyPolicy: PolicyDocument;
   appPolicy: PolicyDocument;
+  auditorPolicy: PolicyDocument;
 }
 
 export interface DeployOptions {
@@ -51,10 +52,14 @@ export async function deploy(options: DeployOptions = {}): Promise<Deployment> {
   );
   // Every resource is registered once the outputs that depend on all of them resolve.
   const resources = [...fakeAws.resources];
-  const resource = (type: string): RegisteredResource => {
-    const matches = resources.filter((candidate) => candidate.type === type);
+  const resource = (type: string, name?: string): RegisteredResource => {
+    const matches = resources.filter(
+      (candidate) => candidate.type === type && (name === undefined || candidate.name === name),
+    );
     if (matches.length !== 1) {
-      throw new Error(`expected one ${type}, the program registered ${matches.length}`);
+      throw new Error(
+        `expected one ${type} ${name ?? ''}, the program registered ${matches.length}`,
+      );
     }
     return matches[0] as RegisteredResource;
   };
@@ -62,6 +67,7 @@ export async function deploy(options: DeployOptions = {}): Promise<Deployment> {
     outputs: Object.fromEntries(entries) as StackOutputs,
     resource,
     keyPolicy: JSON.parse(resource('aws:kms/key:Key').inputs.policy),
-    appPolicy: JSON.parse(resource('aws:iam/policy:Policy').inputs.policy),
+    appPolicy: JSON.parse(resource('aws:iam/policy:Policy', 'kms-demo-app').inputs.policy),
+    auditorPolicy: JSON.parse(resource('aws:iam/policy:Policy', 'kms-demo-auditor').inputs.policy),
   };
 }

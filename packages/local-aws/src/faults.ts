@@ -1,5 +1,8 @@
 import { LocalAwsError } from './errors.js';
-import type { AwsErrorReply, ServiceName } from './http/aws-error.js';
+import type { AwsErrorReply } from './http/aws-error.js';
+
+/** The services whose throttling can be injected. */
+type FaultService = keyof FaultOptions;
 
 /** When to fail requests of one service, to let callers test their retries. */
 export interface FaultRule {
@@ -23,7 +26,7 @@ export const FAULTS_ENV = 'KMS_DEMO_LOCAL_FAULTS';
  * The throttling errors each service documents; SDKs classify both as retryable
  * throttling errors and back off.
  */
-const FAULT_REPLIES: Record<ServiceName, AwsErrorReply> = {
+const FAULT_REPLIES: Record<FaultService, AwsErrorReply> = {
   kms: {
     status: 400,
     type: 'ThrottlingException',
@@ -43,7 +46,7 @@ const FAULT_REPLIES: Record<ServiceName, AwsErrorReply> = {
  * error, so that a failed write never half-happens.
  */
 export class FaultInjector {
-  private readonly remaining: Record<ServiceName, number>;
+  private readonly remaining: Record<FaultService, number>;
 
   constructor(
     private readonly options: FaultOptions,
@@ -52,7 +55,7 @@ export class FaultInjector {
     this.remaining = { kms: options.kms?.count ?? 0, dynamodb: options.dynamodb?.count ?? 0 };
   }
 
-  check(service: ServiceName, operation: string): AwsErrorReply | undefined {
+  check(service: FaultService, operation: string): AwsErrorReply | undefined {
     const rule = this.options[service];
     if (!rule) return undefined;
     if (rule.operations && !rule.operations.includes(operation)) return undefined;

@@ -22,6 +22,8 @@ import { checkStateDirSafety } from './state/safety.js';
 import { ensurePrivateDir } from './state/state-dir.js';
 import { acquireStateLock } from './state/state-lock.js';
 import { countTableItems } from './state/table-census.js';
+import { createTrailRecorder } from './trail/recorder.js';
+import { Trail } from './trail/trail.js';
 
 export interface LocalAws {
   /** e.g. `http://127.0.0.1:4566`; give it to SDKs as `endpoint`, to the AWS CLI as `--endpoint-url`. */
@@ -121,6 +123,10 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     ledger = newLedger;
     teardown.push(() => newLedger.close());
 
+    const trail = opts.trail === false ? undefined : await Trail.open(opts.stateDir, opts.trail);
+    teardown.push(async () => {
+      await trail?.close();
+    });
     const principals = localPrincipals(credentials, {
       accountId: opts.accountId,
       region: opts.region,
@@ -153,6 +159,12 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       faults: new FaultInjector(opts.faults),
       beforeTableWrite: () => newLedger.beforeTableWrite(),
       afterTableWrite: () => newLedger.afterTableWrite(),
+      trail: createTrailRecorder({
+        trail,
+        region: opts.region,
+        accountId: opts.accountId,
+        keyArnOf: (keyId) => kms.keyArnOf(keyId),
+      }),
       onRequestStart: (kind) => activity.start(kind),
       onRequestEnd: (kind) => activity.end(kind),
       onInternalError: (error, operation) => {

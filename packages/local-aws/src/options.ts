@@ -4,6 +4,7 @@ import { DEFAULT_REGION, LOCAL_ACCOUNT_ID } from '@kms-demo/spec';
 import type { Denial } from './authz/authorize.js';
 import { LocalAwsError } from './errors.js';
 import { type FaultOptions, resolveFaultOptions } from './faults.js';
+import type { TrailOptions } from './trail/trail.js';
 
 export interface LocalAwsOptions {
   /** Where credentials, key material and table data live (created 0700). */
@@ -39,6 +40,11 @@ export interface LocalAwsOptions {
   /** Close by itself after this long with no requests; off by default. */
   idleTimeoutMs?: number;
   /**
+   * The CloudTrail-shaped trail of KMS calls in `<stateDir>/cloudtrail/`: its rotation
+   * limits, or false to record nothing. Default on, 16 MiB files, 8 files kept.
+   */
+  trail?: TrailOptions | false;
+  /**
    * Told of every bug a client saw only as a generic 500 (`operation` = its X-Amz-Target),
    * and of a DynamoDB store that failed for good (`operation` = 'DynamoDB store'). The
    * error may name files but never holds request bodies. Default: ignored.
@@ -58,6 +64,7 @@ export interface ResolvedOptions {
   faults: FaultOptions;
   bootstrap: boolean;
   idleTimeoutMs: number | undefined;
+  trail: TrailOptions | false;
 }
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -105,6 +112,7 @@ export function resolveOptions(options: LocalAwsOptions): ResolvedOptions {
     faults: resolveFaultOptions(options.faults),
     bootstrap: options.bootstrap ?? true,
     idleTimeoutMs: idle,
+    trail: options.trail ?? {},
   };
 }
 

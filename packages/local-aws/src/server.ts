@@ -23,6 +23,9 @@ import {
 import { parseTarget, SIGNING_NAMES } from './http/target.js';
 import { KmsError } from './kms/errors.js';
 import type { KmsService } from './kms/service.js';
+import type { Caller } from './trail/caller.js';
+import { CloudTrailError } from './trail/cloudtrail-error.js';
+import type { TrailRecorder } from './trail/recorder.js';
 
 export interface AwsServerDeps {
   kms: KmsService;
@@ -40,6 +43,8 @@ export interface AwsServerDeps {
   /** Around every DynamoDB request that may change data (manifest bookkeeping). */
   beforeTableWrite?(): Promise<void>;
   afterTableWrite?(): void;
+  /** Records KMS calls that passed verification and answers CloudTrail LookupEvents. */
+  trail: TrailRecorder;
   /** Called when a request starts and when it ends, for idle tracking and draining. */
   onRequestStart(kind: RequestKind): void;
   onRequestEnd(kind: RequestKind): void;
@@ -104,6 +109,10 @@ async function handle(deps: AwsServerDeps, req: IncomingMessage, res: ServerResp
   if (req.method !== 'POST' || !target.service) {
     return sendError(res, target.service, protocolErrors.unknownOperation(target.raw));
   }
+  const trailCaller = deps.trail.caller(header(req, 'authorization'), caller?.name);
+  if (target.service === 'cloudtrail') {
+    return handleCloudTrail(deps, res, target.operation, body, trailCaller);
+  }
   const fault = deps.faults.check(target.service, target.operation);
   if (fault) return sendError(res, target.service, fault);
 
@@ -116,7 +125,7 @@ async function handle(deps: AwsServerDeps, req: IncomingMessage, res: ServerResp
     res.end(reply.body);
     return;
   }
-  await handleKms(deps, res, target.operation, body, (requests) => {
+  await handleKms(deps, req, res, target.operation, body, trailCaller, (requests) => {
     const denial = check(requests);
     if (denial) throw new KmsError('AccessDeniedException', denial.message);
   });
@@ -167,9 +176,11 @@ async function sendToTableStore(deps: AwsServerDeps, operation: string, body: Bu
 
 async function handleKms(
   deps: AwsServerDeps,
+  req: IncomingMessage,
   res: ServerResponse,
   operation: string,
   body: Buffer,
+  caller: Caller,
   authorizeRequests: (requests: AuthorizationRequest[]) => void,
 ) {
   let input: unknown;
@@ -178,11 +189,24 @@ async function handleKms(
   } catch {
     return sendError(res, 'kms', protocolErrors.serialization());
   }
+  const requestId = randomUUID();
+  res.setHeader('x-amzn-requestid', requestId);
+  const record = (outcome: { output?: unknown; error?: { type: string; message: string } }) =>
+    deps.trail.recordKms({
+      caller,
+      operation,
+      input,
+      ...outcome,
+      requestId,
+      sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+      userAgent: header(req, 'user-agent') ?? '',
+    });
   let output: unknown;
   try {
     output = await deps.kms.handle(operation, input, authorizeRequests);
   } catch (error) {
     if (error instanceof KmsError) {
+      record({ error: { type: error.type, message: error.message } });
       return sendError(res, 'kms', {
         status: error.status,
         type: error.type,
@@ -190,9 +214,37 @@ async function handleKms(
       });
     }
     deps.onInternalError(error, `TrentService.${operation}`);
-    return sendError(res, 'kms', protocolErrors.internal('kms'));
+    const reply = protocolErrors.internal('kms');
+    record({ error: { type: reply.type, message: reply.message } });
+    return sendError(res, 'kms', reply);
   }
+  record({ output });
   sendJson(res, 200, CONTENT_TYPES.kms, output ?? {});
+}
+
+async function handleCloudTrail(
+  deps: AwsServerDeps,
+  res: ServerResponse,
+  operation: string,
+  body: Buffer,
+  caller: Caller,
+) {
+  let input: unknown;
+  try {
+    input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch {
+    return sendError(res, 'cloudtrail', protocolErrors.serialization());
+  }
+  try {
+    const output = await deps.trail.handleCloudTrail(caller, operation, input);
+    sendJson(res, 200, CONTENT_TYPES.cloudtrail, output);
+  } catch (error) {
+    if (error instanceof CloudTrailError) {
+      return sendError(res, 'cloudtrail', error);
+    }
+    deps.onInternalError(error, `CloudTrail_20131101.${operation}`);
+    return sendError(res, 'cloudtrail', protocolErrors.internal('cloudtrail'));
+  }
 }
 
 function sendError(res: ServerResponse, service: ServiceName | undefined, reply: AwsErrorReply) {
@@ -208,7 +260,8 @@ function sendJson(res: ServerResponse, status: number, contentType: string, valu
   res.writeHead(status, {
     'content-type': contentType,
     'content-length': payload.length,
-    'x-amzn-requestid': randomUUID(),
+    // A KMS request's id is set first, so that its trail record names the same id.
+    'x-amzn-requestid': String(res.getHeader('x-amzn-requestid') ?? randomUUID()),
   });
   res.end(payload);
 }

@@ -5,6 +5,7 @@ import { FaultInjector } from '../src/faults.js';
 import { KmsError } from '../src/kms/errors.js';
 import type { KmsService } from '../src/kms/service.js';
 import { createAwsServer } from '../src/server.js';
+import { createTrailRecorder } from '../src/trail/recorder.js';
 import { rawRequest } from './support/raw-request.js';
 
 /**
@@ -22,6 +23,7 @@ describe('server error mapping', () => {
     ensureKeyWithAlias: async () => '',
     keyIds: () => [],
     statePath: '/nonexistent/kms/state.json',
+    keyArnOf: () => undefined,
     close: async () => {},
   };
   let server: Server;
@@ -38,6 +40,12 @@ describe('server error mapping', () => {
       },
       verifier: undefined,
       faults: new FaultInjector({}),
+      trail: createTrailRecorder({
+        trail: undefined,
+        region: 'us-east-1',
+        accountId: '000000000000',
+        keyArnOf: () => undefined,
+      }),
       onRequestStart: () => {},
       onRequestEnd: () => {},
       onInternalError: (error, operation) => internalErrors.push({ error, operation }),

@@ -95,6 +95,11 @@ export function localPrincipalArn(name: LocalPrincipalName): string {
 export { buildAdministratorPolicy } from './policies/administrator-policy.js';
 export { type AppPolicyOptions, buildAppPolicy } from './policies/app-policy.js';
 export {
+  AUDITOR_ACTIONS,
+  type AuditorPolicyDocument,
+  buildAuditorPolicy,
+} from './policies/auditor-policy.js';
+export {
   buildKeyPolicy,
   KEY_ADMINISTRATOR_ACTIONS,
   type KeyPolicyOptions,

@@ -15,6 +15,7 @@ const COMMANDS = new Set([
   'status',
   'import',
   'export',
+  'audit',
   'local',
 ]);
 const LOCAL = new Set(['start', 'env', 'status', 'stop', 'reset']);

@@ -9,12 +9,13 @@ export interface AwsErrorReply {
 }
 
 /** Which service a request is for, from its X-Amz-Target prefix. */
-export type ServiceName = 'kms' | 'dynamodb';
+export type ServiceName = 'kms' | 'dynamodb' | 'cloudtrail';
 
-/** Content types of the two JSON protocols: KMS speaks 1.1, DynamoDB 1.0. */
+/** Content types of the JSON protocols: KMS and CloudTrail speak 1.1, DynamoDB 1.0. */
 export const CONTENT_TYPES: Record<ServiceName, string> = {
   kms: 'application/x-amz-json-1.1',
   dynamodb: 'application/x-amz-json-1.0',
+  cloudtrail: 'application/x-amz-json-1.1',
 };
 
 /**
@@ -44,6 +45,7 @@ const FRONT_DOOR_ERRORS = new Set([
 const INTERNAL_ERROR_TYPES = {
   kms: 'KMSInternalException',
   dynamodb: 'InternalServerError',
+  cloudtrail: 'InternalFailure',
   none: 'InternalFailure',
 } as const;
 

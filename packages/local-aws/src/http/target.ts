@@ -1,9 +1,12 @@
 import type { ServiceName } from './aws-error.js';
 
-/** X-Amz-Target prefixes of the two JSON APIs this endpoint serves. */
+/** X-Amz-Target prefixes of the JSON APIs this endpoint serves. */
 const TARGET_PREFIXES: Record<string, ServiceName> = {
   TrentService: 'kms',
   DynamoDB_20120810: 'dynamodb',
+  // The AWS CLI (botocore) sends the long form, the SDK for JavaScript v3 the short one.
+  'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101': 'cloudtrail',
+  CloudTrail_20131101: 'cloudtrail',
 };
 
 export interface Target {
@@ -15,7 +18,8 @@ export interface Target {
 /** `TrentService.Encrypt` → kms/Encrypt; anything else has no service. */
 export function parseTarget(header: string | undefined): Target {
   const raw = header ?? '';
-  const dot = raw.indexOf('.');
+  // CloudTrail's prefix has dots of its own: the operation follows the last one.
+  const dot = raw.lastIndexOf('.');
   const prefix = dot > 0 ? raw.slice(0, dot) : '';
   const operation = dot > 0 ? raw.slice(dot + 1) : '';
   const service = Object.hasOwn(TARGET_PREFIXES, prefix) ? TARGET_PREFIXES[prefix] : undefined;
@@ -23,4 +27,8 @@ export function parseTarget(header: string | undefined): Target {
 }
 
 /** The service name SigV4 credential scopes use for each API. */
-export const SIGNING_NAMES: Record<ServiceName, string> = { kms: 'kms', dynamodb: 'dynamodb' };
+export const SIGNING_NAMES: Record<ServiceName, string> = {
+  kms: 'kms',
+  dynamodb: 'dynamodb',
+  cloudtrail: 'cloudtrail',
+};

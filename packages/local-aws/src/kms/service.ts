@@ -3,7 +3,7 @@ import type { AuthorizationRequest } from '../authz/authorize.js';
 import { type CompiledPolicy, compilePolicy } from '../authz/compiled-policy.js';
 import { kmsAuthorizationRequests } from './authorization-requests.js';
 import { KmsError } from './errors.js';
-import { checkAliasName } from './identifiers.js';
+import { checkAliasName, parseKeyReference } from './identifiers.js';
 import { defaultKeyPolicy } from './key-policy.js';
 import { KeyStore } from './key-store.js';
 import { newKeyRecord } from './operations/create-key.js';
@@ -49,6 +49,8 @@ export interface KmsService {
   keyIds(): string[];
   /** The file holding the key material. */
   readonly statePath: string;
+  /** The ARN of the key a KeyId member (id, ARN, alias) names, if it exists. */
+  keyArnOf(keyId: string): string | undefined;
   /** Flush state to disk. */
   close(): Promise<void>;
 }
@@ -127,6 +129,13 @@ export async function createKmsService(options: KmsServiceOptions): Promise<KmsS
 
     keyIds: () => store.listKeys().map((key) => key.keyId),
     statePath: join(options.stateDir, 'kms', 'state.json'),
+    keyArnOf(keyId) {
+      try {
+        return store.arn(store.resolve(parseKeyReference(store.scope, keyId, true)));
+      } catch {
+        return undefined;
+      }
+    },
 
     async close() {
       closed = true;

@@ -13,6 +13,7 @@ export const STATE_ENTRIES = [
   'dynamodb.before-open',
   'credentials',
   'credentials.json',
+  'cloudtrail',
   'manifest.json',
   'server.json',
   'server.lock',
