@@ -31,6 +31,45 @@ function deps(stack?: StackOutputs, profileRegion?: string) {
 const HOME = { HOME: '/home/u' };
 
 describe('resolveConfig', () => {
+  it('stays on the local default when only the key or table is named, even by default values', async () => {
+    for (const [flags, env] of [
+      [{ key: 'alias/demo-kms' }, {}],
+      [{ table: 'demo-kms' }, {}],
+      [{}, { KMS_DEMO_TABLE: 'demo-kms' }],
+      [{}, { KMS_DEMO_KEY: 'alias/other' }],
+    ] as const) {
+      const c = await resolveConfig(flags, { ...HOME, ...env }, deps().d);
+      expect(c.target).toBe('local');
+    }
+    const named = await resolveConfig({ table: 'mine' }, HOME, deps().d);
+    expect(named).toMatchObject({ table: { value: 'mine', source: 'flag --table' } });
+  });
+
+  it('goes to AWS when an endpoint, credentials, a profile or a stack says so', async () => {
+    for (const env of [
+      { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+      { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE' },
+      { AWS_PROFILE: 'p' },
+    ]) {
+      const c = await resolveConfig({ key: 'alias/demo-kms' }, { ...HOME, ...env }, deps().d);
+      expect(c.target).toBe('aws');
+    }
+    expect((await resolveConfig({ table: 't' }, HOME, deps(STACK).d)).target).toBe('aws');
+  });
+
+  it('refuses empty --region and --stack flags, and a table name DynamoDB would refuse', async () => {
+    await expect(resolveConfig({ region: '' }, HOME, deps().d)).rejects.toThrow(/--region is empty/);
+    await expect(resolveConfig({ stack: '' }, HOME, deps().d)).rejects.toThrow(/--stack is empty/);
+    for (const table of ['bad table!', 'ab', 'x'.repeat(256)]) {
+      await expect(resolveConfig({ table, local: true }, HOME, deps().d)).rejects.toThrow(
+        /not a valid DynamoDB table name/,
+      );
+    }
+    await expect(
+      resolveConfig({}, { ...HOME, KMS_DEMO_TABLE: 'no/slash' }, deps().d),
+    ).rejects.toThrow(/^KMS_DEMO_TABLE .*not a valid DynamoDB table name/);
+  });
+
   it('is the embedded local default when nothing is configured', async () => {
     const { d, asked } = deps();
     const c = await resolveConfig({}, HOME, d);
@@ -87,7 +126,7 @@ describe('resolveConfig', () => {
     const c = await resolveConfig({ key: 'alias/k' }, { ...HOME, KMS_DEMO_TABLE: 't' }, d);
     expect(asked).toEqual([]);
     expect(c).toMatchObject({
-      target: 'aws',
+      target: 'local',
       key: { source: 'flag --key' },
       table: { source: 'env KMS_DEMO_TABLE' },
     });
