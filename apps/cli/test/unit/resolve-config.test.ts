@@ -54,7 +54,7 @@ describe('resolveConfig', () => {
       const c = await resolveConfig({ key: 'alias/demo-kms' }, { ...HOME, ...env }, deps().d);
       expect(c.target).toBe('aws');
     }
-    expect((await resolveConfig({ table: 't' }, HOME, deps(STACK).d)).target).toBe('aws');
+    expect((await resolveConfig({ table: 'tbl' }, HOME, deps(STACK).d)).target).toBe('aws');
   });
 
   it('refuses empty --region and --stack flags, and a table name DynamoDB would refuse', async () => {
@@ -117,13 +117,13 @@ describe('resolveConfig', () => {
     const flagged = await resolveConfig({ region: 'us-west-2' }, env, d);
     expect(flagged).toMatchObject({ region: { value: 'us-west-2', source: 'flag --region' } });
     // Key and table both named elsewhere, stack asked for explicitly: env region stands.
-    const named = await resolveConfig({ key: 'alias/k', table: 't', stack: 'dev' }, env, d);
+    const named = await resolveConfig({ key: 'alias/k', table: 'tbl', stack: 'dev' }, env, d);
     expect(named).toMatchObject({ region: { value: 'ap-south-1', source: 'env AWS_REGION' } });
   });
 
   it('does not ask pulumi when flags and env name both key and table', async () => {
     const { d, asked } = deps(STACK);
-    const c = await resolveConfig({ key: 'alias/k' }, { ...HOME, KMS_DEMO_TABLE: 't' }, d);
+    const c = await resolveConfig({ key: 'alias/k' }, { ...HOME, KMS_DEMO_TABLE: 'tbl' }, d);
     expect(asked).toEqual([]);
     expect(c).toMatchObject({
       target: 'local',
@@ -134,7 +134,7 @@ describe('resolveConfig', () => {
 
   it('asks for the stack named by --stack or KMS_DEMO_STACK, even with key and table named', async () => {
     const flag = deps(STACK);
-    await resolveConfig({ stack: 'prod', key: 'k', table: 't' }, HOME, flag.d);
+    await resolveConfig({ stack: 'prod', key: 'k', table: 'tbl' }, HOME, flag.d);
     expect(flag.asked).toEqual(['prod']);
     const env = deps(STACK);
     await resolveConfig({}, { ...HOME, KMS_DEMO_STACK: 'qa' }, env.d);
@@ -219,6 +219,12 @@ describe('resolveStateDir', () => {
       source: 'env XDG_STATE_HOME',
     });
     expect(resolveStateDir({}).value).toMatch(/\/\.local\/state\/kms-demo$/);
+  });
+
+  it('accepts /dev/shm (a writable tmpfs) and refuses /proc, /sys and other /dev paths truly', () => {
+    expect(resolveStateDir({ KMS_DEMO_HOME: '/dev/shm/x' }).value).toBe('/dev/shm/x');
+    expect(() => resolveStateDir({ KMS_DEMO_HOME: '/proc/x' })).toThrow(/kernel file system/);
+    expect(() => resolveStateDir({ KMS_DEMO_HOME: '/dev/x' })).toThrow(/device files/);
   });
 });
 

@@ -72,13 +72,18 @@ describe('migrate', () => {
     expect(calls.decrypt + calls.generateDataKey).toBe(0);
   });
 
-  it('envelope → another key: readable with the new key, refused with the old one', async () => {
+  it('envelope → another key: readable with the new key, and by a store configured with the old one', async () => {
     const newKey = await emulator.createKey();
     const { appuser } = await store.put(utf8('moving keys'));
     const result = await store.migrate(appuser, { toKeyId: newKey });
     expect(result).toMatchObject({ from: 'envelope', keyArn: newKey, changed: true });
     expect(text((await emulator.store({ keyId: newKey }).get(appuser)).secret)).toBe('moving keys');
-    await expect(store.get(appuser)).rejects.toMatchObject({ code: 'KEY_UNAVAILABLE' });
+    // The item records its key, in the same account and region: read under that key.
+    const read = await store.get(appuser);
+    expect({ secret: text(read.secret), keyArn: read.keyArn }).toEqual({
+      secret: 'moving keys',
+      keyArn: newKey,
+    });
   });
 
   it.each(['legacy', 'direct'] as const)(
