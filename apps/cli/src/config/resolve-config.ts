@@ -3,7 +3,7 @@ import { configError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
 import { printable } from '../io/output.js';
 import { redact } from '../io/redact.js';
-import { readProfileRegion } from './aws-shared-config.js';
+import { hasProfileCredentials, readProfileRegion } from './aws-shared-config.js';
 import { readStackOutputs, StackListError } from './pulumi-stack.js';
 import { resolveStateDir } from './state-dir.js';
 import type { Resolved, ResolvedConfig, StackOutputs } from './types.js';
@@ -25,6 +25,8 @@ export interface ResolveDeps {
   /** `setting` names what asked for the stack (`--stack dev`, `KMS_DEMO_STACK=dev`). */
   readStack: (stack: string | undefined, setting?: string) => Promise<StackOutputs | undefined>;
   readProfileRegion: (profile: string) => Promise<string | undefined>;
+  /** Whether ~/.aws gives the profile credentials; absent means no. */
+  hasProfileCredentials?: (profile: string) => Promise<boolean>;
 }
 
 const defaultDeps = (env: NodeJS.ProcessEnv): ResolveDeps => ({
@@ -33,6 +35,7 @@ const defaultDeps = (env: NodeJS.ProcessEnv): ResolveDeps => ({
       stack === undefined ? { env } : { stack, env, ...(setting ? { stackSetting: setting } : {}) },
     ),
   readProfileRegion: (profile) => readProfileRegion(profile, env),
+  hasProfileCredentials: (profile) => hasProfileCredentials(profile, env),
 });
 
 function pick(...candidates: Array<[string | undefined, string]>): Resolved | undefined {
@@ -121,10 +124,15 @@ export async function resolveConfig(
     region ??= { value: stack.region, source: from };
   }
 
+  // A named key or table is looked for in AWS when ~/.aws has credentials to reach it
+  // with (the original demo's users set up AWS that way); with nothing named, ~/.aws
+  // alone does not leave the local default, which stays the no-configuration answer.
   const namedTarget =
     stack !== undefined ||
     endpoint !== undefined ||
-    AWS_CREDENTIAL_SIGNALS.some((name) => env[name]);
+    AWS_CREDENTIAL_SIGNALS.some((name) => env[name]) ||
+    ((key !== undefined || table !== undefined) &&
+      (await deps.hasProfileCredentials?.(profile?.value ?? 'default')) === true);
   if (!namedTarget) {
     return {
       target: 'local',

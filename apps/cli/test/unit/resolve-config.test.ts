@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readProfileRegion } from '../../src/config/aws-shared-config.js';
+import { hasProfileCredentials, readProfileRegion } from '../../src/config/aws-shared-config.js';
 import { StackListError } from '../../src/config/pulumi-stack.js';
 import { type ResolveDeps, resolveConfig } from '../../src/config/resolve-config.js';
 import { resolveStateDir } from '../../src/config/state-dir.js';
@@ -55,6 +55,25 @@ describe('resolveConfig', () => {
       expect(c.target).toBe('aws');
     }
     expect((await resolveConfig({ table: 'tbl' }, HOME, deps(STACK).d)).target).toBe('aws');
+    // Credentials in ~/.aws count for a named key or table, not for nothing named.
+    const shared = { ...deps().d, hasProfileCredentials: async () => true };
+    expect((await resolveConfig({ key: 'alias/k' }, HOME, shared)).target).toBe('aws');
+    expect((await resolveConfig({}, HOME, shared)).target).toBe('local');
+  });
+
+  it('finds profile credentials in the shared credentials or config file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kms-demo-awscreds-'));
+    const credentials = join(dir, 'credentials');
+    const config = join(dir, 'config');
+    await writeFile(credentials, '[default]\naws_access_key_id = AKIAEXAMPLE\n');
+    await writeFile(config, '[profile sso]\nsso_session = corp\n[profile bare]\nregion = eu-west-1\n');
+    const env = { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: config };
+    expect(await hasProfileCredentials('default', env)).toBe(true);
+    expect(await hasProfileCredentials('sso', env)).toBe(true);
+    expect(await hasProfileCredentials('bare', env)).toBe(false);
+    expect(await hasProfileCredentials('default', { ...env, AWS_SHARED_CREDENTIALS_FILE: config })).toBe(
+      false,
+    );
   });
 
   it('refuses empty --region and --stack flags, and a table name DynamoDB would refuse', async () => {
