@@ -34,5 +34,5 @@ export function protectOperands(argv: string[]): ProtectedArgs {
 
 /** Swaps stand-ins back in an error message that quotes an argument. */
 export function restoreInText(text: string, restore: (value: string) => string): string {
-  return text.replace(/\u0000operand:\d+/g, (m) => restore(m));
+  return text.replace(new RegExp(`${MARK}\\d+`, 'g'), (m) => restore(m));
 }

@@ -1,8 +1,8 @@
 import { protectOperands, restoreInText } from './argv-operands.js';
 import { reportError } from './error-boundary.js';
 import { EXIT_USAGE, failedError, ParseError } from './errors.js';
-import { addSensitiveFromEnv } from './io/redact.js';
 import { outJson } from './io/output.js';
+import { addSensitiveFromEnv } from './io/redact.js';
 import { createProgram } from './program.js';
 import { VERSION } from './version.js';
 

@@ -100,7 +100,8 @@ export async function resolveConfig(
     try {
       stack = await deps.readStack(
         stackName?.value,
-        stackName && `${stackName.source === 'flag --stack' ? '--stack ' : 'KMS_DEMO_STACK='}${stackName.value}`,
+        stackName &&
+          `${stackName.source === 'flag --stack' ? '--stack ' : 'KMS_DEMO_STACK='}${stackName.value}`,
       );
     } catch (error) {
       // A pulumi that cannot list stacks (never logged in, say) must not block a user who

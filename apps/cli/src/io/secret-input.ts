@@ -20,8 +20,7 @@ export interface ReadSecretOptions {
 export const ARGV_WARNING =
   'warning: a secret on the command line is visible in shell history and to other users via ps; pipe it or use the prompt';
 
-export const WHITESPACE_WARNING =
-  'warning: the secret is only whitespace; it was stored as given';
+export const WHITESPACE_WARNING = 'warning: the secret is only whitespace; it was stored as given';
 
 /**
  * The secret to encrypt: from argv (with a warning), from stdin when it is piped (one

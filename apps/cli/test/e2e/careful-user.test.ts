@@ -203,4 +203,3 @@ describe('JSON output', () => {
     expect(status.settings.key).not.toHaveProperty('ok');
   });
 });
-

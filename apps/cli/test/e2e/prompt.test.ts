@@ -25,7 +25,11 @@ function onTerminalSh(answers: Array<[string, string]>, script: string) {
   return onTerminalRun(answers, ['/bin/sh', '-c', script.replaceAll('"$KMS"', kms)], {});
 }
 
-function onTerminalRun(answers: Array<[string, string]>, command: string[], env: NodeJS.ProcessEnv) {
+function onTerminalRun(
+  answers: Array<[string, string]>,
+  command: string[],
+  env: NodeJS.ProcessEnv,
+) {
   return new Promise<{ code: number | null; screen: string }>((resolve, reject) => {
     const child = spawn(
       'python3',

@@ -46,7 +46,8 @@ describe('readStackOutputs', () => {
       readStackOutputs({ infraDir, env: { PATH }, stack: 'dev', timeoutMs: 500 }),
     ).rejects.toThrow(/no answer within/);
     const child = Number((await readFile(pidFile, 'utf8')).trim());
-    for (let i = 0; i < 50 && (await alive(child)); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && (await alive(child)); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(await alive(child)).toBe(false);
   });
 

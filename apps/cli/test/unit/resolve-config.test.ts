@@ -66,18 +66,23 @@ describe('resolveConfig', () => {
     const credentials = join(dir, 'credentials');
     const config = join(dir, 'config');
     await writeFile(credentials, '[default]\naws_access_key_id = AKIAEXAMPLE\n');
-    await writeFile(config, '[profile sso]\nsso_session = corp\n[profile bare]\nregion = eu-west-1\n');
+    await writeFile(
+      config,
+      '[profile sso]\nsso_session = corp\n[profile bare]\nregion = eu-west-1\n',
+    );
     const env = { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: config };
     expect(await hasProfileCredentials('default', env)).toBe(true);
     expect(await hasProfileCredentials('sso', env)).toBe(true);
     expect(await hasProfileCredentials('bare', env)).toBe(false);
-    expect(await hasProfileCredentials('default', { ...env, AWS_SHARED_CREDENTIALS_FILE: config })).toBe(
-      false,
-    );
+    expect(
+      await hasProfileCredentials('default', { ...env, AWS_SHARED_CREDENTIALS_FILE: config }),
+    ).toBe(false);
   });
 
   it('refuses empty --region and --stack flags, and a table name DynamoDB would refuse', async () => {
-    await expect(resolveConfig({ region: '' }, HOME, deps().d)).rejects.toThrow(/--region is empty/);
+    await expect(resolveConfig({ region: '' }, HOME, deps().d)).rejects.toThrow(
+      /--region is empty/,
+    );
     await expect(resolveConfig({ stack: '' }, HOME, deps().d)).rejects.toThrow(/--stack is empty/);
     for (const table of ['bad table!', 'ab', 'x'.repeat(256)]) {
       await expect(resolveConfig({ table, local: true }, HOME, deps().d)).rejects.toThrow(

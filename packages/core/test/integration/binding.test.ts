@@ -99,7 +99,9 @@ describe('keys', () => {
     'a %s item stored under another key of the same account and region is read under that key',
     async (scheme) => {
       const otherKey = await emulator.createKey();
-      const elsewhere = await emulator.store({ keyId: otherKey }).put(utf8('other key'), { scheme });
+      const elsewhere = await emulator
+        .store({ keyId: otherKey })
+        .put(utf8('other key'), { scheme });
       const read = await store.get(elsewhere.appuser);
       expect(text(read.secret)).toBe('other key');
       expect(read.keyArn).toBe(otherKey);
