@@ -6,6 +6,7 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { KMS } from '@aws-sdk/client-kms';
+import { buildKeyPolicy, LOCAL_ACCOUNT_ID, localPrincipalArn } from '@kms-demo/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanStderr, Sandbox } from './cli.js';
 
@@ -14,6 +15,8 @@ import { expectCleanStderr, Sandbox } from './cli.js';
 let sandbox: Sandbox;
 let dynamodb: DynamoDBClient;
 let kms: KMS;
+/** The endpoint and the admin principal's keys, as `local env` prints them. */
+let adminEnv: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   sandbox = await Sandbox.create();
@@ -28,6 +31,12 @@ beforeAll(async () => {
       accessKeyId: vars.AWS_ACCESS_KEY_ID,
       secretAccessKey: vars.AWS_SECRET_ACCESS_KEY,
     },
+  };
+  adminEnv = {
+    AWS_ENDPOINT_URL: vars.AWS_ENDPOINT_URL,
+    AWS_ACCESS_KEY_ID: vars.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: vars.AWS_SECRET_ACCESS_KEY,
+    AWS_REGION: vars.AWS_REGION,
   };
   dynamodb = new DynamoDBClient(config);
   kms = new KMS(config);
@@ -112,7 +121,8 @@ describe('items this version cannot read', () => {
       }),
     );
     await put({ id: { S: 'x1' } }, 'other');
-    const r = await sandbox.run(['list', '--table', 'other', '--json']);
+    // The CLI's own `app` principal may use only its table: read this one as admin.
+    const r = await sandbox.run(['list', '--table', 'other', '--json'], { env: adminEnv });
     expect(r.stdout + r.stderr).not.toContain('undefined');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/not a table of kms-demo|no 'appuser'/);
@@ -122,7 +132,19 @@ describe('items this version cannot read', () => {
 describe('migrate --to-key, then decrypt', () => {
   it('decrypts every migrated item under the key it records, on the local default', async () => {
     const ids = [await encrypt('first-pw'), await encrypt('second-pw', ['--scheme', 'direct'])];
-    const { KeyMetadata } = await kms.createKey({ Description: 'second key' });
+    // A key the CLI's `app` principal may use, as the stack's key policy grants it.
+    const policy = buildKeyPolicy({
+      partition: 'aws',
+      accountId: LOCAL_ACCOUNT_ID,
+      keyAdministrators: [localPrincipalArn('key-admin')],
+      keyUsers: [localPrincipalArn('app')],
+      tableName: 'demo-kms',
+      allowLegacyItems: false,
+    });
+    const { KeyMetadata } = await kms.createKey({
+      Description: 'second key',
+      Policy: JSON.stringify(policy),
+    });
     await kms.createAlias({ AliasName: 'alias/second', TargetKeyId: KeyMetadata?.KeyId });
     const migrated = await sandbox.run(['migrate', '--all', '--to-key', 'alias/second']);
     expect(migrated.code, migrated.stderr).toBe(0);
@@ -148,7 +170,7 @@ describe('decrypt --json of a legacy item', () => {
       appuser: { S: '77777' },
       userpasswd: { B: encrypted.CiphertextBlob as Uint8Array },
     });
-    const r = await sandbox.run(['decrypt', '77777', '--json']);
+    const r = await sandbox.run(['decrypt', '77777', '--json', '--allow-legacy']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).keyArn).toBe(encrypted.KeyId);
   });
