@@ -1,7 +1,10 @@
+import { protectOperands, restoreInText } from './argv-operands.js';
 import { reportError } from './error-boundary.js';
 import { EXIT_USAGE, failedError, ParseError } from './errors.js';
+import { outJson } from './io/output.js';
 import { addSensitiveFromEnv } from './io/redact.js';
 import { createProgram } from './program.js';
+import { VERSION } from './version.js';
 
 // The AWS SDK warns on every run under Node 20 that future releases need Node 22. That
 // is for the developers of this tool, not its users; this variable is the SDK's
@@ -93,9 +96,10 @@ function guardStdout(): void {
   });
 }
 
-async function main(args: string[]): Promise<void> {
+async function main(argv: string[]): Promise<void> {
   guardStdout();
   addSensitiveFromEnv();
+  const { args, restore } = protectOperands(argv);
   if (args.length === 0) {
     // Nothing asked: the overview is more use than an error line (clig.dev).
     createProgram(args).showHelp((text) => process.stderr.write(`${text}\n`));
@@ -104,12 +108,21 @@ async function main(args: string[]): Promise<void> {
   }
   const verbose = args.includes('--verbose');
   try {
-    await createProgram(args).parseAsync();
+    if (args.includes('--version') && args.includes('--json') && !args.some(isWord)) {
+      outJson({ version: VERSION });
+      return;
+    }
+    await createProgram(args, restore).parseAsync();
   } catch (error) {
     const shown =
-      error instanceof ParseError ? new ParseError(explainParseError(error.message, args)) : error;
+      error instanceof ParseError
+        ? new ParseError(restoreInText(explainParseError(error.message, args), restore))
+        : error;
     process.exitCode = reportError(shown, { verbose });
   }
 }
+
+/** A command or operand, not an option. */
+const isWord = (arg: string) => !arg.startsWith('-');
 
 await main(process.argv.slice(2));

@@ -47,7 +47,10 @@ function skipHelpRendering(program: Argv<GlobalOptions>): void {
  * The yargs program. Command modules only describe their options here; their handlers
  * import the heavy parts (AWS SDK, core, emulator) when they run.
  */
-export function createProgram(args: string[]): Argv<GlobalOptions> {
+export function createProgram(
+  args: string[],
+  restore: (value: string) => string = (value) => value,
+): Argv<GlobalOptions> {
   const program = withGlobalOptions(yargs(args));
   if (!wantsHelp(args)) skipHelpRendering(program);
   return program
@@ -77,11 +80,62 @@ export function createProgram(args: string[]): Argv<GlobalOptions> {
     .alias('help', 'h')
     .wrap(Math.min(100, process.stdout.columns || 100))
     .showHelpOnFail(false)
+    .middleware((argv) => restoreOperands(argv, restore))
     .fail((message, error) => {
       if (error) throw error;
+      // yargs checks for a missing command or positional before it checks for unknown
+      // options, so `decrypt --bogus abc` (abc taken as --bogus's value) would be called a
+      // missing id: name the unknown option instead, as strict mode does elsewhere.
+      if (/^Not enough non-option arguments|^name a command$/.test(message)) {
+        // getOptions is public in yargs, though missing from its type declarations.
+        const { getOptions } = program as unknown as { getOptions(): KnownOptions };
+        const unknown = firstUnknownOption(args, getOptions.call(program));
+        if (unknown !== undefined) throw new ParseError(`Unknown argument: ${unknown}`);
+      }
       // yargs reports a mistyped command only as its suggestion.
       throw new ParseError(
         message.replace(/^Did you mean (.+)\?$/, "unknown command; did you mean '$1'?"),
       );
     });
+}
+
+/** Puts the words protectOperands replaced back into the parsed arguments. */
+function restoreOperands(argv: Record<string, unknown>, restore: (value: string) => string): void {
+  for (const [name, value] of Object.entries(argv)) {
+    if (typeof value === 'string') argv[name] = restore(value);
+    else if (Array.isArray(value)) {
+      argv[name] = value.map((v) => (typeof v === 'string' ? restore(v) : v));
+    }
+  }
+}
+
+interface KnownOptions {
+  key: Record<string, unknown>;
+  alias: Record<string, string[]>;
+}
+
+/** The first option in `args` that the current command does not define, by name. */
+function firstUnknownOption(args: string[], options: KnownOptions): string | undefined {
+  const known = new Set(Object.keys(options.key));
+  for (const [name, aliases] of Object.entries(options.alias)) {
+    known.add(name);
+    for (const alias of aliases) known.add(alias);
+  }
+  const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const isKnown = (name: string) =>
+    known.has(name) ||
+    known.has(camel(name)) ||
+    (name.startsWith('no-') && known.has(camel(name.slice(3))));
+  for (const arg of args) {
+    if (arg === '-' || !arg.startsWith('-')) continue;
+    if (arg.startsWith('--')) {
+      const name = arg.slice(2).split('=')[0] ?? '';
+      if (!isKnown(name)) return name;
+    } else {
+      for (const letter of Array.from(arg.slice(1).split('=')[0] ?? '')) {
+        if (!isKnown(letter)) return letter;
+      }
+    }
+  }
+  return undefined;
 }

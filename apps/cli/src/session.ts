@@ -125,6 +125,11 @@ export async function connectTarget(
     say(
       `kms-demo: ${why}; using the local emulator at ${local.endpoint} (state in ${displayPath(config.stateDir.value)}${started})`,
     );
+    if (config.ignored) {
+      say(
+        `kms-demo: note: ${config.ignored.join(', ')} ignored: the local emulator serves its own region`,
+      );
+    }
     if (argv.verbose && local.origin !== 'current' && !local.started) {
       say(
         `kms-demo: note: that server (pid ${local.pid}) was not started by this build of kms-demo; restart it ('kms-demo local stop') to run this one`,

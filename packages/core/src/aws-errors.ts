@@ -131,6 +131,14 @@ export function fromAwsError(error: unknown, scope: AwsErrorScope): KmsDemoError
       options,
     );
   }
+  if (name === 'CredentialsProviderError') {
+    // The SDK found no credentials at all: no request was made, so nothing was refused.
+    return new KmsDemoError(
+      'AWS_ERROR',
+      `No AWS credentials were found for ${what} (${name}): set AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run 'aws configure'.`,
+      options,
+    );
+  }
   if (CREDENTIAL_ERRORS.has(name)) {
     return new KmsDemoError(
       'AWS_ERROR',

@@ -47,11 +47,19 @@ export interface SecretStore {
    * Decrypts an item; the caller zeroes `secret` after use. An item in the original
    * demo's format is bound to nothing (whoever can write the table could have put another
    * user's ciphertext there), so it is refused with LEGACY_REFUSED, before any KMS call,
-   * unless `allowLegacy` is set.
+   * unless `allowLegacy` is set. An item recorded under another key of the configured
+   * key's account and region is read under that key; `keyArn` is the key that decrypted
+   * it (the configured one for a legacy item).
    */
   get(appuser: string, options?: { allowLegacy?: boolean }): Promise<StoredSecret>;
   /** Everything knowable without decrypting: no KMS call. */
   describe(appuser: string): Promise<ItemDescription>;
+  /**
+   * The listing's view of one item (`list` for one id): never fails on the item's format
+   * or id, only on its absence (NOT_FOUND). What `delete` shows before it removes.
+   */
+  inspect(appuser: string): Promise<ListedItem>;
+  /** Removes an item without parsing it: any existing id, any content (NOT_FOUND if absent). */
   delete(appuser: string): Promise<void>;
   /**
    * Scans without reading ciphertexts, `pageSize` items per request (default 100). An item

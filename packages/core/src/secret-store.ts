@@ -14,6 +14,37 @@ import { notFound, SecretTable } from './storage/table.js';
 const GENERATED_ID_ATTEMPTS = 3;
 export const DEFAULT_PAGE_SIZE = 100;
 
+/** DynamoDB's limit for a partition key value, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 2048;
+
+/**
+ * `inspect` and `delete` take any id an item can have, even one today's validation
+ * refuses (another tool wrote it): only what DynamoDB itself would refuse is refused.
+ */
+function assertKeyValue(appuser: string): void {
+  if (typeof appuser !== 'string' || appuser === '') validateUserId(appuser);
+  if (Buffer.byteLength(appuser, 'utf8') > MAX_KEY_BYTES) {
+    throw new KmsDemoError(
+      'INVALID_ID',
+      `The user id has more than ${MAX_KEY_BYTES} bytes; no item can have it.`,
+    );
+  }
+}
+
+/** arn:partition:kms:region:account:key/id: the same partition, region and account. */
+function sameAccountAndRegion(a: string, b: string): boolean {
+  const [pa, sa] = [a.split(':'), b.split(':')];
+  return (
+    pa.length >= 6 &&
+    sa.length >= 6 &&
+    pa[0] === 'arn' &&
+    pa[2] === 'kms' &&
+    [1, 2, 3, 4].every((i) => pa[i] === sa[i]) &&
+    pa[3] !== '' &&
+    pa[4] !== ''
+  );
+}
+
 export function createSecretStore(options: SecretStoreOptions): SecretStore {
   const { kms, keyId, tableName } = options;
   if (!keyId) throw new TypeError('createSecretStore: keyId is required');
@@ -29,14 +60,19 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     return item;
   }
 
-  /** Items record their key; reading one under another key could only fail later, less clearly. */
-  function assertReadableWith(item: StoredItem, keyArn: string): void {
-    if (item.keyArn !== undefined && item.keyArn !== keyArn) {
-      throw new KmsDemoError(
-        'KEY_UNAVAILABLE',
-        `The item '${item.appuser}' is encrypted under KMS key ${printable(item.keyArn, 200)}, but this store uses ${keyArn}; configure that key to read it.`,
-      );
-    }
+  /**
+   * The key to read an item under. Items record their key: one moved to another key of
+   * the same account and region (`migrate --to-key`) is read under that key, with the
+   * same strict keyring (the message must name exactly that key). A key elsewhere is
+   * refused here: this store's clients reach one account and region only.
+   */
+  function readingKeyFor(item: StoredItem, configuredArn: string): string {
+    if (item.keyArn === undefined || item.keyArn === configuredArn) return configuredArn;
+    if (sameAccountAndRegion(item.keyArn, configuredArn)) return item.keyArn;
+    throw new KmsDemoError(
+      'KEY_UNAVAILABLE',
+      `The item '${printable(item.appuser)}' is encrypted under KMS key ${printable(item.keyArn, 200)}, in another account or region than this store's key ${configuredArn}; configure that key to read it.`,
+    );
   }
 
   return {
@@ -75,18 +111,25 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     async get(appuser, { allowLegacy = false } = {}) {
       const item = await readExisting(appuser);
       if (item.scheme === 'legacy' && !allowLegacy) throw legacyRefused(appuser);
-      const keyArn = await resolveKeyArn();
-      assertReadableWith(item, keyArn);
+      const keyArn = readingKeyFor(item, await resolveKeyArn());
       const secret = await open(kms, keyArn, { tableName, appuser }, item.ciphertext, item.scheme);
-      return { ...infoOf(item), secret };
+      // A legacy item records no key: the one that decrypted it is the answer.
+      return { ...infoOf(item), keyArn, secret };
     },
 
     async describe(appuser) {
       return describeItem(await readExisting(appuser), tableName);
     },
 
+    async inspect(appuser) {
+      assertKeyValue(appuser);
+      const record = await table.readRecord(appuser);
+      if (!record) throw notFound(appuser);
+      return toListedItem(record, tableName);
+    },
+
     async delete(appuser) {
-      validateUserId(appuser);
+      assertKeyValue(appuser);
       await table.remove(appuser);
     },
 
@@ -94,13 +137,13 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
       if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
         throw new RangeError('list: pageSize must be an integer from 1 to 1000');
       }
-      for await (const record of table.scan(pageSize)) yield toListedItem(record);
+      for await (const record of table.scan(pageSize)) yield toListedItem(record, tableName);
     },
 
     async migrate(appuser, { toKeyId } = {}) {
       const item = await readExisting(appuser);
-      const sourceArn = await resolveKeyArn();
-      const targetArn = toKeyId === undefined ? sourceArn : await keyArnOf(toKeyId);
+      const configuredArn = await resolveKeyArn();
+      const targetArn = toKeyId === undefined ? configuredArn : await keyArnOf(toKeyId);
       const result = { appuser, from: item.scheme, to: 'envelope' as const, keyArn: targetArn };
       if (item.scheme === 'envelope' && item.keyArn === targetArn) {
         // Nothing to rewrite, but a message copied from another item is not "current".
@@ -112,7 +155,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
           return { ...result, changed: false };
         }
       }
-      assertReadableWith(item, sourceArn);
+      const sourceArn = readingKeyFor(item, configuredArn);
       const plaintext = await open(
         kms,
         sourceArn,

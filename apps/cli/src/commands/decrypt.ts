@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { failedError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
-import { outBytes, outJson, say } from '../io/output.js';
+import { assertStdoutOpen, outBytes, outJson, say } from '../io/output.js';
 
 interface DecryptOptions extends GlobalOptions {
   user: string;
@@ -26,11 +26,13 @@ export const decryptCommand: CommandModule<GlobalOptions, DecryptOptions> = {
       .example('$0 decrypt 12345 --allow-legacy', "Read an item the original demo's scripts wrote")
       .example(
         '$0 decrypt k3v9x2m7qa --json',
-        'Print { appuser, scheme, keyArn, encoding, secret }; encoding is utf8, or base64 for binary',
+        'Print { appuser, scheme, keyArn, encoding, secret }; keyArn is the key that decrypted it; encoding is utf8, or base64 for binary',
       ),
   handler: async (argv) => {
     const { checkUserId } = await import('../io/check-input.js');
     await checkUserId(argv.user);
+    // Nothing is decrypted for a stdout that cannot take it.
+    assertStdoutOpen();
     const { openSession } = await import('../session.js');
     const session = await openSession(argv);
     let output: Buffer | undefined;

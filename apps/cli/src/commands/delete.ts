@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
-import { failedError } from '../errors.js';
+import { failedError, usageError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
 import { confirm } from '../io/confirm.js';
-import { outJson, say } from '../io/output.js';
+import { outJson, printable, say } from '../io/output.js';
 
 interface DeleteOptions extends GlobalOptions {
   user: string;
@@ -12,7 +12,7 @@ interface DeleteOptions extends GlobalOptions {
 export const deleteCommand: CommandModule<GlobalOptions, DeleteOptions> = {
   command: 'delete <user>',
   aliases: ['rm'],
-  describe: "Delete a user's stored secret",
+  describe: "Delete a user's stored secret, even one that cannot be read",
   builder: (y: Argv<GlobalOptions>) =>
     y
       .positional('user', { type: 'string', demandOption: true, describe: 'The user id' })
@@ -20,22 +20,30 @@ export const deleteCommand: CommandModule<GlobalOptions, DeleteOptions> = {
       .example('$0 delete k3v9x2m7qa', 'Asks before deleting')
       .example('$0 delete k3v9x2m7qa --yes', 'Deletes without asking (needed in scripts)'),
   handler: async (argv) => {
-    const { checkUserId } = await import('../io/check-input.js');
-    await checkUserId(argv.user);
+    // Any id an item can have, even one today's rules refuse (another tool wrote it):
+    // an item that cannot be read must still be removable.
+    if (argv.user === '') throw usageError('missing the user id: kms-demo delete <user>');
     const { openSession } = await import('../session.js');
     const session = await openSession(argv);
     try {
       const table = session.config.table.value;
-      // Fails with NOT_FOUND before asking, so nobody confirms a delete of nothing.
-      await session.store.describe(argv.user);
-      const sure = await confirm(`Delete the secret of user ${argv.user} from table ${table}?`, {
+      const shown = printable(argv.user);
+      // Fails with NOT_FOUND before asking, so nobody confirms a delete of nothing; the
+      // item is looked at, never parsed, so an unreadable one is shown and removable.
+      const item = await session.store.inspect(argv.user);
+      const what = item.unreadable
+        ? ` (unreadable: ${item.unreadable.code})`
+        : item.createdAt
+          ? ` (${item.scheme}, created ${printable(item.createdAt)})`
+          : ` (${item.scheme})`;
+      const sure = await confirm(`Delete the secret of user ${shown}${what} from table ${table}?`, {
         yes: argv.yes,
-        action: `deleting user ${argv.user}`,
+        action: `deleting user ${shown}`,
       });
       if (!sure) throw failedError('nothing deleted');
       await session.store.delete(argv.user);
       if (argv.json) outJson({ appuser: argv.user, table, deleted: true });
-      say(`Deleted the secret of user ${argv.user} from table ${table}`);
+      say(`Deleted the secret of user ${shown} from table ${table}`);
     } finally {
       session.close();
     }

@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { exitCodeFor } from '../error-boundary.js';
-import { configError, EXIT_USAGE, failedError } from '../errors.js';
+import { configError, EXIT_USAGE, failedError, usageError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
-import { out, outJson, say } from '../io/output.js';
+import { assertStdoutOpen, out, outJson, say } from '../io/output.js';
 import { mentionsSecret } from '../io/redact.js';
 
 interface EncryptOptions extends GlobalOptions {
@@ -18,7 +18,8 @@ export const encryptCommand: CommandModule<GlobalOptions, EncryptOptions> = {
     y
       .positional('secret', {
         type: 'string',
-        describe: 'The secret (discouraged: visible in shell history and ps; pipe it instead)',
+        describe:
+          "The secret (discouraged: visible in shell history and ps; pipe it instead); '-' reads stdin",
       })
       .option('user', {
         alias: 'u',
@@ -30,13 +31,22 @@ export const encryptCommand: CommandModule<GlobalOptions, EncryptOptions> = {
         describe: 'envelope: Encryption SDK data key; direct: KMS Encrypt (max 4 KiB)',
       })
       .example('$0 encrypt', 'Prompt for the secret (hidden, asked twice)')
-      .example('printf \'%s\' "$PW" | $0 encrypt', 'Read the secret from stdin')
+      .example(
+        'printf \'%s\' "$PW" | $0 encrypt',
+        'Read the secret from stdin (one trailing \\n or \\r\\n is dropped)',
+      )
       .example('ID=$(kms-demo encrypt < secret.txt)', 'Capture the new id in a shell variable')
       .example('$0 encrypt --json -u alice', 'Store as user alice and print JSON'),
   handler: async (argv) => {
     const { checkSecretSize, checkUserId } = await import('../io/check-input.js');
     const { readSecret } = await import('../io/secret-input.js');
     const { openSession } = await import('../session.js');
+    // yargs makes a repeated option an array, and a valueless one an empty string: both
+    // are mistakes about --user, not about an id.
+    if (Array.isArray(argv.user)) {
+      throw usageError('--user was given more than once; give it once, with one id');
+    }
+    if (argv.user === '') throw usageError('--user needs an id: kms-demo encrypt --user <id>');
     if (argv.user !== undefined) await checkUserId(argv.user);
     // The secret is read and checked before anything is resolved or contacted: a bad one
     // is a single usage line, and a good one is never kept waiting on the network.
@@ -51,13 +61,28 @@ export const encryptCommand: CommandModule<GlobalOptions, EncryptOptions> = {
         ...(argv.scheme !== undefined ? { scheme: argv.scheme } : {}),
       });
       const table = session.config.table.value;
-      if (argv.json) {
-        outJson({ appuser: info.appuser, scheme: info.scheme, keyArn: info.keyArn, table });
-      } else {
-        out(info.appuser);
+      try {
+        assertStdoutOpen();
+        if (argv.json) {
+          outJson({ appuser: info.appuser, scheme: info.scheme, keyArn: info.keyArn, table });
+        } else {
+          out(info.appuser);
+        }
+      } catch (error) {
+        // The item is stored: its id must not be lost with the output.
+        throw failedError(
+          `stdout is closed, so the new id could not be printed; the secret was stored as user ${info.appuser} in table ${table}`,
+          error,
+        );
       }
       say(`A new encrypted password for user: ${info.appuser} has been stored in table ${table}`);
     } catch (error) {
+      if (argv.user !== undefined && (error as { code?: unknown }).code === 'CONFLICT') {
+        // Our own message, built from the id alone: safe to say whatever the secret is.
+        throw failedError(
+          `an item with id '${argv.user}' already exists and is never overwritten; choose another id, or delete that item first`,
+        );
+      }
       if (mentionsSecret(error, secret)) {
         // Some endpoint echoed the request; its text cannot be shown, nor its causes. The
         // exit code still tells a usage or configuration error from a failed operation.

@@ -1,16 +1,20 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalOptions } from '../global-options.js';
-import { out, outJson, printable, say } from '../io/output.js';
+import { out, outJson, printable, say, truncate } from '../io/output.js';
 import { redact } from '../io/redact.js';
 import { formatTable } from '../io/table.js';
+
+/** Ids may have 64 characters; the table shows fewer, --json always the whole id. */
+const MAX_ID_COLUMN = 24;
 
 export const listCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'list',
   aliases: ['ls'],
-  describe: 'List the stored user ids with their scheme, key and creation time (never secrets)',
+  describe:
+    'List the stored user ids with their scheme, key and creation time (never secrets), oldest first',
   builder: (y: Argv<GlobalOptions>) =>
     y
-      .example('$0 list', 'One row per stored secret')
+      .example('$0 list', 'One row per stored secret, by creation time, then id')
       .example(
         '$0 list --json',
         'A JSON array of { appuser, scheme, keyArn, createdAt, legacy, unreadable? }',
@@ -21,6 +25,13 @@ export const listCommand: CommandModule<GlobalOptions, GlobalOptions> = {
     try {
       const items = [];
       for await (const item of session.store.list()) items.push(item);
+      // A scan returns items in hash order, which means nothing to a reader: oldest first,
+      // items without a creation time (the original demo's) before all others, then by id.
+      items.sort(
+        (a, b) =>
+          (a.createdAt ?? '').localeCompare(b.createdAt ?? '') ||
+          (a.appuser < b.appuser ? -1 : a.appuser > b.appuser ? 1 : 0),
+      );
       if (argv.json) {
         outJson(items);
         return;
@@ -34,7 +45,7 @@ export const listCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       // its four columns; each unreadable item's reason follows on stderr.
       const noted = items.some((i) => i.unreadable);
       const rows = items.map((i) => [
-        printable(i.appuser),
+        truncate(printable(i.appuser), MAX_ID_COLUMN),
         i.scheme,
         printable(i.keyArn ?? '-'),
         printable(i.createdAt ?? '-'),
@@ -49,7 +60,11 @@ export const listCommand: CommandModule<GlobalOptions, GlobalOptions> = {
           );
         }
       }
-      say(`${items.length} secret${items.length === 1 ? '' : 's'} in table ${table}`);
+      const unreadable = items.filter((i) => i.unreadable).length;
+      const readable = items.length - unreadable;
+      say(
+        `${readable} secret${readable === 1 ? '' : 's'}${unreadable ? ` and ${unreadable} unreadable item${unreadable === 1 ? '' : 's'}` : ''} in table ${table}`,
+      );
     } finally {
       session.close();
     }

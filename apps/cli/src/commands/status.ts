@@ -25,7 +25,10 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
     y
       .example('$0 status', 'What the other commands would use, and why')
       .example('$0 status --stack prod', 'The same for another Pulumi stack')
-      .example('$0 status --json', 'As JSON, with a reachable flag per resource'),
+      .example(
+        '$0 status --json',
+        'As JSON: each setting { value, source }, and for key and table reachable (true/false) and check (text)',
+      ),
   handler: async (argv) => {
     const { resolveConfig } = await import('../config/resolve-config.js');
     const { findRunningServer, serverCredentials } = await import('@kms-demo/local-aws/state');
@@ -71,7 +74,7 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
           check: 'started by the next command',
         });
       }
-      rows.push({ ...row('state', config.stateDir), value: displayPath(stateDir) });
+      rows.push(row('state', config.stateDir));
       rows.push({
         setting: 'identity',
         value: describePrincipal(CLI_PRINCIPAL),
@@ -134,10 +137,16 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
         target: config.target,
         ...(config.target === 'aws' && config.stack ? { stack: config.stack } : {}),
         ...(config.note ? { note: config.note } : {}),
+        ...(config.target === 'local' && config.ignored ? { ignored: config.ignored } : {}),
         settings: Object.fromEntries(
           rows.map((r) => [
             r.setting,
-            { value: r.value, source: r.source, ...(r.check ? { check: r.check, ok: r.ok } : {}) },
+            {
+              value: r.value,
+              source: r.source,
+              ...(r.ok !== undefined ? { reachable: r.ok } : {}),
+              ...(r.check ? { check: r.check } : {}),
+            },
           ]),
         ),
       });
@@ -152,9 +161,17 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
               : 'AWS';
       out(`Target: ${target}`);
       if (config.note) out(`Note: ${config.note}`);
+      if (config.target === 'local' && config.ignored) {
+        out(`Note: ${config.ignored.join(', ')} ignored: the local emulator serves its own region`);
+      }
       for (const line of formatTable(
         ['SETTING', 'VALUE', 'FROM', 'CHECK'],
-        rows.map((r) => [r.setting, r.value, r.source, paint(r)]),
+        rows.map((r) => [
+          r.setting,
+          r.setting === 'state' ? displayPath(r.value) : r.value,
+          r.source,
+          paint(r),
+        ]),
       )) {
         out(line);
       }

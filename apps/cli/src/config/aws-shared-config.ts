@@ -33,3 +33,58 @@ export async function readProfileRegion(
   }
   return undefined;
 }
+
+/** Keys of a profile that give it credentials, directly or by a process, SSO or a role. */
+const CREDENTIAL_KEYS = new Set([
+  'aws_access_key_id',
+  'credential_process',
+  'sso_session',
+  'sso_start_url',
+  'role_arn',
+  'web_identity_token_file',
+  'login_session',
+]);
+
+/**
+ * True when the shared AWS files give `profile` credentials: a section for it in the
+ * credentials file (AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials), or a config file
+ * section with one of CREDENTIAL_KEYS. Nothing is resolved or validated: this answers
+ * "has the user set up AWS here", not "are the credentials good".
+ */
+export async function hasProfileCredentials(
+  profile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<boolean> {
+  const home = homedir();
+  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials');
+  const configFile = env.AWS_CONFIG_FILE || join(home, '.aws', 'config');
+  const inCredentials = await sectionKeys(credentialsFile, [profile]);
+  if (inCredentials.size > 0) return true;
+  const names = profile === 'default' ? ['default', 'profile default'] : [`profile ${profile}`];
+  const inConfig = await sectionKeys(configFile, names);
+  return [...inConfig].some((key) => CREDENTIAL_KEYS.has(key));
+}
+
+/** The keys set in the named sections of an INI file; empty when the file is absent. */
+async function sectionKeys(file: string, sections: string[]): Promise<Set<string>> {
+  const keys = new Set<string>();
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return keys;
+  }
+  let inSection = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const section = /^\[\s*(.+?)\s*\]$/.exec(line);
+    if (section?.[1] !== undefined) {
+      inSection = sections.includes(section[1]);
+      continue;
+    }
+    const pair = /^([^=]+?)\s*=/.exec(line);
+    if (inSection && pair?.[1]) keys.add(pair[1].toLowerCase());
+  }
+  return keys;
+}

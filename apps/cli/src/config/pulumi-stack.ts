@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,10 @@ export class StackListError extends CliError {
 export interface ReadStackOptions {
   /** An explicitly named stack (--stack or KMS_DEMO_STACK); otherwise the selected one. */
   stack?: string;
+  /** How the user named it (`--stack dev`, `KMS_DEMO_STACK=dev`), for error messages. */
+  stackSetting?: string;
+  /** How long one pulumi run may take before it and its children are killed. */
+  timeoutMs?: number;
   infraDir?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -55,16 +59,18 @@ export async function readStackOutputs(
   const env = o.env ?? process.env;
   const explicit = o.stack !== undefined;
   const infraDir = o.infraDir ?? defaultInfraDir();
+  const asked = o.stackSetting ?? `stack '${o.stack}'`;
   const pulumi = await findExecutable('pulumi', env);
   if (!pulumi) {
-    if (explicit) throw configError(`stack '${o.stack}' was asked for, but pulumi is not on PATH`);
+    if (explicit) throw configError(`${asked} names a Pulumi stack, but pulumi is not on PATH`);
     return undefined;
   }
   if (!(await isDirectory(infraDir))) {
-    if (explicit) throw configError(`stack '${o.stack}' was asked for, but ${infraDir} is missing`);
+    if (explicit) throw configError(`${asked} names a Pulumi stack, but ${infraDir} is missing`);
     return undefined;
   }
-  const run = (args: string[]) => runPulumi(pulumi, args, infraDir, env);
+  const timeoutMs = o.timeoutMs ?? PULUMI_TIMEOUT_MS;
+  const run = (args: string[]) => runPulumi(pulumi, args, infraDir, env, timeoutMs);
 
   let stack = o.stack;
   if (stack === undefined) {
@@ -119,29 +125,79 @@ export function toStackOutputs(stack: string, outputs: unknown): StackOutputs {
   return { stack, keyId, tableName, region };
 }
 
-function runPulumi(pulumi: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
+/**
+ * Runs pulumi in a process group of its own, so a run that hangs is killed with every
+ * child it started (its language host, plugins, a `sleep`): killing pulumi alone would
+ * leave them orphaned.
+ */
+function runPulumi(
+  pulumi: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<string> {
   const fullArgs = [...args, '--non-interactive'];
   return new Promise<string>((resolve, reject) => {
-    execFile(
-      pulumi,
-      fullArgs,
-      {
-        cwd,
-        timeout: PULUMI_TIMEOUT_MS,
-        maxBuffer: 4 * 1024 * 1024,
-        env: { ...env, PULUMI_SKIP_UPDATE_CHECK: 'true' },
-      },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const detail =
-          firstLine(stderr) ||
-          (error.killed
-            ? `no answer within ${PULUMI_TIMEOUT_MS / 1000}s`
-            : `exit code ${error.code}`);
-        reject(new PulumiError(args, detail, error));
-      },
-    );
+    const child = spawn(pulumi, fullArgs, {
+      cwd,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...env, PULUMI_SKIP_UPDATE_CHECK: 'true' },
+    });
+    const out = new Collected();
+    const err = new Collected();
+    child.stdout.on('data', (c: Buffer) => out.add(c));
+    child.stderr.on('data', (c: Buffer) => err.add(c));
+    let timedOut = false;
+    const killGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // The group is gone already.
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new PulumiError(args, error.message, error));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      // Children still holding the group after pulumi exits on its own are not ours to keep.
+      killGroup();
+      if (!timedOut && code === 0 && !out.overflow) return resolve(out.text());
+      const detail = timedOut
+        ? `no answer within ${timeoutMs / 1000}s`
+        : out.overflow
+          ? 'it printed more than 4 MiB'
+          : firstLine(err.text()) || (signal ? `killed by ${signal}` : `exit code ${code}`);
+      reject(new PulumiError(args, detail, undefined));
+    });
   });
+}
+
+const MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
+
+/** A child's output, kept up to MAX_OUTPUT_BYTES. */
+class Collected {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  overflow = false;
+  add(chunk: Buffer): void {
+    if (this.size + chunk.length > MAX_OUTPUT_BYTES) {
+      this.overflow = true;
+      return;
+    }
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
 }
 
 class PulumiError extends CliError {

@@ -1,8 +1,9 @@
 import { DEFAULT_REGION, KEY_ALIAS, TABLE_NAME } from '@kms-demo/spec';
 import { configError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
+import { printable } from '../io/output.js';
 import { redact } from '../io/redact.js';
-import { readProfileRegion } from './aws-shared-config.js';
+import { hasProfileCredentials, readProfileRegion } from './aws-shared-config.js';
 import { readStackOutputs, StackListError } from './pulumi-stack.js';
 import { resolveStateDir } from './state-dir.js';
 import type { Resolved, ResolvedConfig, StackOutputs } from './types.js';
@@ -21,13 +22,20 @@ const AWS_CREDENTIAL_SIGNALS = [
 ] as const;
 
 export interface ResolveDeps {
-  readStack: (stack: string | undefined) => Promise<StackOutputs | undefined>;
+  /** `setting` names what asked for the stack (`--stack dev`, `KMS_DEMO_STACK=dev`). */
+  readStack: (stack: string | undefined, setting?: string) => Promise<StackOutputs | undefined>;
   readProfileRegion: (profile: string) => Promise<string | undefined>;
+  /** Whether ~/.aws gives the profile credentials; absent means no. */
+  hasProfileCredentials?: (profile: string) => Promise<boolean>;
 }
 
 const defaultDeps = (env: NodeJS.ProcessEnv): ResolveDeps => ({
-  readStack: (stack) => readStackOutputs(stack === undefined ? { env } : { stack, env }),
+  readStack: (stack, setting) =>
+    readStackOutputs(
+      stack === undefined ? { env } : { stack, env, ...(setting ? { stackSetting: setting } : {}) },
+    ),
   readProfileRegion: (profile) => readProfileRegion(profile, env),
+  hasProfileCredentials: (profile) => hasProfileCredentials(profile, env),
 });
 
 function pick(...candidates: Array<[string | undefined, string]>): Resolved | undefined {
@@ -42,7 +50,9 @@ function pick(...candidates: Array<[string | undefined, string]>): Resolved | un
  * flags and env have not named both key and table) → the embedded local default. The
  * region is the exception: when the key or table comes from the stack, so does the
  * region, unless --region names one.
- * Wherever nothing names the key or the table, they are the spec's names.
+ * Wherever nothing names the key or the table, they are the spec's names. Naming a key
+ * or table says which one, not where: the target is AWS only when a stack, an endpoint
+ * or AWS credentials say so; otherwise the named key and table are the local emulator's.
  */
 export async function resolveConfig(
   flags: GlobalOptions,
@@ -51,8 +61,14 @@ export async function resolveConfig(
 ): Promise<ResolvedConfig> {
   const specKey: Resolved = { value: KEY_ALIAS, source: 'default' };
   const specTable: Resolved = { value: TABLE_NAME, source: 'default' };
+  // A flag given with an empty value was meant to say something: refuse it rather than
+  // fall through to another source (an empty environment variable stays "unset").
+  for (const name of ['stack', 'key', 'table', 'region', 'endpoint'] as const) {
+    if (flags[name] === '') throw configError(`--${name} is empty; give a value or leave it out`);
+  }
   let key = pick([flags.key, 'flag --key'], [env.KMS_DEMO_KEY, 'env KMS_DEMO_KEY']);
   let table = pick([flags.table, 'flag --table'], [env.KMS_DEMO_TABLE, 'env KMS_DEMO_TABLE']);
+  if (table) checkTableName(table);
 
   if (flags.local) {
     return {
@@ -60,6 +76,7 @@ export async function resolveConfig(
       key: key ?? specKey,
       table: table ?? specTable,
       stateDir: resolveStateDir(env),
+      ...localIgnored(flags),
     };
   }
 
@@ -81,7 +98,11 @@ export async function resolveConfig(
   let note: string | undefined;
   if (!(key && table) || stackName) {
     try {
-      stack = await deps.readStack(stackName?.value);
+      stack = await deps.readStack(
+        stackName?.value,
+        stackName &&
+          `${stackName.source === 'flag --stack' ? '--stack ' : 'KMS_DEMO_STACK='}${stackName.value}`,
+      );
     } catch (error) {
       // A pulumi that cannot list stacks (never logged in, say) must not block a user who
       // asked for no stack: that is "no stack", said once. A named stack stays an error.
@@ -91,6 +112,7 @@ export async function resolveConfig(
   }
   if (stack) {
     const from = `stack ${stack.stack}`;
+    checkTableName({ value: stack.tableName, source: from });
     key ??= { value: stack.keyId, source: from };
     table ??= { value: stack.tableName, source: from };
     // The stack's key and table exist in the stack's region only: a shell's AWS_REGION
@@ -103,19 +125,23 @@ export async function resolveConfig(
     region ??= { value: stack.region, source: from };
   }
 
+  // A named key or table is looked for in AWS when ~/.aws has credentials to reach it
+  // with (the original demo's users set up AWS that way); with nothing named, ~/.aws
+  // alone does not leave the local default, which stays the no-configuration answer.
   const namedTarget =
     stack !== undefined ||
-    key !== undefined ||
-    table !== undefined ||
     endpoint !== undefined ||
-    AWS_CREDENTIAL_SIGNALS.some((name) => env[name]);
+    AWS_CREDENTIAL_SIGNALS.some((name) => env[name]) ||
+    ((key !== undefined || table !== undefined) &&
+      (await deps.hasProfileCredentials?.(profile?.value ?? 'default')) === true);
   if (!namedTarget) {
     return {
       target: 'local',
-      key: specKey,
-      table: specTable,
+      key: key ?? specKey,
+      table: table ?? specTable,
       stateDir: resolveStateDir(env),
       ...(note ? { note } : {}),
+      ...localIgnored(flags),
     };
   }
 
@@ -136,6 +162,33 @@ export async function resolveConfig(
     ...(stack ? { stack: stack.stack } : {}),
     ...(note ? { note } : {}),
   };
+}
+
+/**
+ * Flags the local emulator cannot honour: it serves one region, so a --region would be
+ * dropped without a word. Environment settings are left unmentioned: a shell's AWS_REGION
+ * is set for other work, and a line on every run would be noise.
+ */
+function localIgnored(flags: GlobalOptions): { ignored?: string[] } {
+  return flags.region === undefined ? {} : { ignored: [`--region ${flags.region}`] };
+}
+
+/**
+ * DynamoDB's documented rule for table names: 3 to 255 characters, letters, digits,
+ * '_', '-' and '.'. Anything else is refused by every request, as a less clear
+ * ValidationException, so it is a configuration error before any request.
+ */
+const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
+
+function checkTableName(table: Resolved): void {
+  if (TABLE_NAME_PATTERN.test(table.value)) return;
+  const shown = redact(printable(table.value.slice(0, 60)));
+  const setting = table.source.startsWith('stack ')
+    ? `the table of ${table.source}`
+    : settingName(table);
+  throw configError(
+    `${setting} '${shown}' is not a valid DynamoDB table name: use 3 to 255 letters, digits, '_', '-' and '.'`,
+  );
 }
 
 /** `flag --region` → `--region`, `env AWS_REGION` → `AWS_REGION`: what the user set. */

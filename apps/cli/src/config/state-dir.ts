@@ -5,10 +5,18 @@ import { configError } from '../errors.js';
 import type { Resolved } from './types.js';
 
 /**
- * Kernel file systems: nothing can be stored there, and a recursive mkdir under /proc
- * never returns, so such a path is refused before anything touches it.
+ * Paths refused before anything touches them, with the true reason: /proc and /sys are
+ * kernel file systems (a recursive mkdir under /proc never returns); /dev holds device
+ * files. /dev/shm is the exception: an ordinary writable tmpfs.
  */
-const PSEUDO_FS = ['/proc', '/sys', '/dev'];
+const REFUSED_ROOTS: Array<[string, string]> = [
+  ['/proc', 'is on a kernel file system (/proc), where nothing can be stored'],
+  ['/sys', 'is on a kernel file system (/sys), where nothing can be stored'],
+  ['/dev', 'is under /dev, which holds device files, not data (/dev/shm is fine)'],
+];
+const ALLOWED_UNDER_DEV = '/dev/shm';
+
+const under = (path: string, root: string) => path === root || path.startsWith(`${root}/`);
 
 /**
  * The embedded local default keeps its state (emulator data, credentials, server.json)
@@ -23,8 +31,9 @@ export function resolveStateDir(env: NodeJS.ProcessEnv = process.env): Resolved 
   } else {
     dir = { value: join(homedir(), '.local', 'state', 'kms-demo'), source: 'default' };
   }
-  if (PSEUDO_FS.some((root) => dir.value === root || dir.value.startsWith(`${root}/`))) {
-    throw stateDirError(dir, 'is on a kernel file system, where nothing can be stored');
+  const refused = REFUSED_ROOTS.find(([root]) => under(dir.value, root));
+  if (refused && !under(dir.value, ALLOWED_UNDER_DEV)) {
+    throw stateDirError(dir, refused[1]);
   }
   return dir;
 }

@@ -25,6 +25,8 @@ export type ResolvedConfig =
       stateDir: Resolved;
       /** Why no stack was used although pulumi is there (its `stack ls` failed). */
       note?: string;
+      /** Settings given that the local emulator does not use (`--region eu-west-1`). */
+      ignored?: string[];
     }
   | {
       target: 'aws';

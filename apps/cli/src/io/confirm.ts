@@ -1,5 +1,7 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { usageError } from '../errors.js';
+import { PromptCancelledError } from './hidden-prompt.js';
+import { openTerminal } from './terminal.js';
 
 export interface ConfirmOptions {
   /** --yes was given. */
@@ -11,19 +13,39 @@ export interface ConfirmOptions {
 }
 
 /**
- * Asks a yes/no question on the terminal (default no). Without a terminal and without
- * --yes it refuses, as gh does, so a script never deletes by accident.
+ * Asks a yes/no question on the terminal (default no: Enter keeps). Without a terminal
+ * and without --yes it refuses, as gh does, so a script never deletes by accident. The
+ * question goes to the controlling terminal, so `2>/dev/null` does not hide it. Ctrl-C
+ * cancels with exit 130; Ctrl-D (end of input) cancels with exit 1.
  */
 export async function confirm(question: string, o: ConfirmOptions): Promise<boolean> {
   if (o.yes) return true;
   const input = o.input ?? process.stdin;
-  const output = o.output ?? process.stderr;
   if (!input.isTTY) throw usageError(`${o.action} needs confirmation: pass --yes`);
-  const rl = createInterface({ input, output });
+  const terminal = o.output ? undefined : openTerminal();
+  const output = o.output ?? terminal ?? process.stderr;
+  const rl = createInterface({ input, output, terminal: true });
   try {
-    const answer = await rl.question(`${question} [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
+    return await new Promise<boolean>((resolve, reject) => {
+      let settled = false;
+      const cancel = (interrupted: boolean) => {
+        if (settled) return;
+        settled = true;
+        output.write('\n');
+        reject(new PromptCancelledError(interrupted));
+      };
+      rl.on('SIGINT', () => {
+        cancel(true);
+        rl.close();
+      });
+      rl.on('close', () => cancel(false));
+      rl.question(`${question} [y/N] `, (answer) => {
+        settled = true;
+        resolve(/^y(es)?$/i.test(answer.trim()));
+      });
+    });
   } finally {
     rl.close();
+    terminal?.destroy();
   }
 }

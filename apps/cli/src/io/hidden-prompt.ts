@@ -17,15 +17,19 @@ const CTRL_U = 0x15;
 const BACKSPACE = new Set([0x7f, 0x08]);
 const MAX_PROMPT_BYTES = 64 * 1024;
 
+/**
+ * A prompt given up: Ctrl-C is an interrupt (exit 130, as SIGINT would give); Ctrl-D on
+ * an empty line, or the terminal closing, is end of input: "cancelled", exit 1.
+ */
 export class PromptCancelledError extends CliError {
-  constructor() {
-    super('CANCELLED', 'cancelled');
+  constructor(interrupted: boolean) {
+    super(interrupted ? 'CANCELLED' : 'FAILED', 'cancelled');
   }
 }
 
 /**
  * Reads one line from a terminal in raw mode without echoing it, the prompt on `output`
- * (stderr). Backspace and Ctrl-U edit, Ctrl-C or Ctrl-D on an empty line cancel.
+ * (the controlling terminal, else stderr). Backspace and Ctrl-U edit, Ctrl-C or Ctrl-D on an empty line cancel.
  * The returned buffer is the caller's to zero; intermediate buffers are zeroed here.
  */
 export async function readHidden(
@@ -51,7 +55,7 @@ export async function readHidden(
           }
           if (byte === CTRL_C || (byte === CTRL_D && length === 0)) {
             finish();
-            reject(new PromptCancelledError());
+            reject(new PromptCancelledError(byte === CTRL_C));
             return;
           }
           if (BACKSPACE.has(byte)) {
@@ -76,7 +80,7 @@ export async function readHidden(
       };
       const onEnd = () => {
         finish();
-        reject(new PromptCancelledError());
+        reject(new PromptCancelledError(false));
       };
       const finish = () => {
         input.removeListener('data', onData);

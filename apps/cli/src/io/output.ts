@@ -3,6 +3,9 @@
  * errors go to stderr, so `ID=$(kms-demo encrypt)` captures the id alone.
  */
 
+import { failedError } from '../errors.js';
+import { stdoutClosed } from './closed-stdout.js';
+
 type Stream = NodeJS.WriteStream;
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
@@ -21,6 +24,20 @@ export const green = wrap(32, 39);
 /** One line of story or notes on stderr. */
 export function say(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+let closed: boolean | undefined;
+
+/**
+ * Throws when stdout was closed by the shell (`>&-`): data written there would be lost
+ * without a word, so the command fails instead (exit 1). Called by encrypt and decrypt,
+ * whose output is the point of running them (see closed-stdout.ts for the limits).
+ */
+export function assertStdoutOpen(): void {
+  closed ??= stdoutClosed();
+  if (closed) {
+    throw failedError('stdout is closed, so the output cannot be printed; run without >&-');
+  }
 }
 
 /** One line of data on stdout. */
@@ -49,8 +66,17 @@ export function displayPath(path: string, home = process.env.HOME): string {
 
 /**
  * Text read from the table (ids, ARNs, dates) is chosen by whoever can write it: control
- * characters (terminal escapes) are shown as '?' rather than sent to the terminal.
+ * and format characters (terminal escapes, bidi overrides) are shown as '?' rather than
+ * sent to the terminal; letters of any script are shown as they are.
  */
 export function printable(value: string): string {
-  return value.replace(/[^\x20-\x7e]/g, '?');
+  return value.replace(UNPRINTABLE, '?');
+}
+
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}]/gu;
+
+/** A table cell at most `max` characters wide: longer text ends in an ellipsis. */
+export function truncate(value: string, max: number): string {
+  const chars = Array.from(value);
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : value;
 }

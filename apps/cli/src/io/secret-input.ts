@@ -6,31 +6,75 @@ import { type PromptInput, type PromptOutput, readHidden } from './hidden-prompt
 export const MAX_STDIN_BYTES = 1024 * 1024;
 
 export interface ReadSecretOptions {
-  /** A secret given on the command line (discouraged: it leaks to history and `ps`). */
+  /**
+   * A secret given on the command line (discouraged: it leaks to history and `ps`);
+   * `-` means "read stdin", the Unix convention.
+   */
   argvSecret?: string | undefined;
   input?: PromptInput;
   output?: PromptOutput;
-  /** Called with the one-line warning for an argv secret. */
+  /** Called with one-line warnings (an argv secret, a whitespace-only secret). */
   warn?: (line: string) => void;
 }
 
 export const ARGV_WARNING =
   'warning: a secret on the command line is visible in shell history and to other users via ps; pipe it or use the prompt';
 
+export const WHITESPACE_WARNING = 'warning: the secret is only whitespace; it was stored as given';
+
 /**
  * The secret to encrypt: from argv (with a warning), from stdin when it is piped (one
- * trailing newline stripped, as `echo` adds it), or from a hidden prompt with
- * confirmation on a terminal. The caller zeroes the returned buffer.
+ * trailing line ending, "\n" or "\r\n", stripped, as `echo` and Windows editors add
+ * it), or from a hidden prompt with confirmation on a terminal. A secret both piped and
+ * given as an argument is refused: which one was meant cannot be known. The caller
+ * zeroes the returned buffer.
  */
 export async function readSecret(o: ReadSecretOptions = {}): Promise<Buffer> {
   const input = o.input ?? process.stdin;
-  const output = o.output ?? process.stderr;
-  if (o.argvSecret !== undefined) {
-    (o.warn ?? ((line) => output.write(`${line}\n`)))(ARGV_WARNING);
-    return nonEmpty(Buffer.from(o.argvSecret, 'utf8'), 'the secret argument is empty');
+  const warn = o.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const secret = await readFromSource(input, o, warn);
+  if (isWhitespace(secret)) warn(WHITESPACE_WARNING);
+  return secret;
+}
+
+async function readFromSource(
+  input: PromptInput,
+  o: ReadSecretOptions,
+  warn: (line: string) => void,
+): Promise<Buffer> {
+  const fromArgv = o.argvSecret !== undefined && o.argvSecret !== '-';
+  if (fromArgv) {
+    if (!input.isTTY) {
+      const piped = await readAll(input);
+      const given = piped.length > 0;
+      piped.fill(0);
+      if (given) {
+        throw usageError(
+          'a secret was given both as an argument and on stdin; give it one way (stdin is better)',
+        );
+      }
+    }
+    warn(ARGV_WARNING);
+    return nonEmpty(Buffer.from(o.argvSecret as string, 'utf8'), 'the secret argument is empty');
   }
-  if (input.isTTY) return promptWithConfirmation(input, output);
-  return nonEmpty(stripOneNewline(await readAll(input)), 'no secret on stdin: pipe one in');
+  if (input.isTTY) {
+    if (o.output) return promptWithConfirmation(input, o.output);
+    const { openTerminal } = await import('./terminal.js');
+    const terminal = openTerminal();
+    try {
+      return await promptWithConfirmation(input, terminal ?? process.stderr);
+    } finally {
+      terminal?.destroy();
+    }
+  }
+  const raw = await readAll(input);
+  if (raw.length === 0) throw usageError('no secret on stdin: pipe one in');
+  return nonEmpty(stripOneNewline(raw), 'the secret on stdin is empty (only a line ending)');
+}
+
+/** Space, tab, line feed, vertical tab, form feed, carriage return: nothing to see. */
+function isWhitespace(bytes: Uint8Array): boolean {
+  return bytes.length > 0 && bytes.every((b) => b === 0x20 || (b >= 0x09 && b <= 0x0d));
 }
 
 async function promptWithConfirmation(input: PromptInput, output: PromptOutput): Promise<Buffer> {

@@ -63,8 +63,12 @@ export class Sandbox {
 }
 
 export function runCli(args: string[], o: RunOptions = {}): Promise<RunResult> {
+  return runCommand(process.execPath, [bundle, ...args], o);
+}
+
+function runCommand(file: string, args: string[], o: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, ...args], {
+    const child = spawn(file, args, {
       env: o.env ?? {},
       cwd: o.cwd ?? cliRoot,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -104,4 +108,13 @@ export function expectCleanStderr(stderr: string): void {
 /** The stderr lines, without the one-line local-default announcement. */
 export function storyLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => l !== '' && !l.includes('using the local emulator'));
+}
+
+/**
+ * Runs `/bin/sh -c script` with $KMS set to the built CLI (`node dist/kms-demo.js`), for
+ * what only a shell can set up: closed or redirected file descriptors.
+ */
+export function runSh(script: string, o: RunOptions = {}): Promise<RunResult> {
+  const kms = `'${process.execPath}' '${bundle}'`;
+  return runCommand('/bin/sh', ['-c', script.replaceAll('"$KMS"', kms)], o);
 }

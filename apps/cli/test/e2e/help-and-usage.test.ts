@@ -159,7 +159,8 @@ describe('bad input is refused before anything is resolved or contacted', () => 
   const cases: Array<[string, string[], string, RegExp]> = [
     ['a malformed id to decrypt', ['decrypt', 'BAD ID!'], '', /user id 'BAD ID!' is not valid/],
     ['an upper-case id to show', ['show', 'Alice'], '', /ids are lower case/],
-    ['a too short id to delete', ['delete', 'ab', '--yes'], '', /has 2 characters/],
+    // delete takes any id an item can have (issue 11): only an empty one is refused early.
+    ['an empty id to delete', ['delete', '', '--yes'], '', /missing the user id/],
     ['a malformed id to migrate', ['migrate', 'a/b'], '', /is not valid/],
     ['a malformed --user to encrypt', ['encrypt', '-u', 'x y'], 'pw', /is not valid/],
     ['an empty secret on stdin', ['encrypt'], '', /no secret on stdin/],

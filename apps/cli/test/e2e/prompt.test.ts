@@ -16,16 +16,24 @@ afterAll(async () => {
 });
 
 function onTerminal(answers: Array<[string, string]>, args: string[], env: NodeJS.ProcessEnv = {}) {
+  return onTerminalRun(answers, [process.execPath, bundle, ...args], env);
+}
+
+/** The CLI run by `sh -c script` on the terminal; "$KMS" in the script is the CLI. */
+function onTerminalSh(answers: Array<[string, string]>, script: string) {
+  const kms = `'${process.execPath}' '${bundle}'`;
+  return onTerminalRun(answers, ['/bin/sh', '-c', script.replaceAll('"$KMS"', kms)], {});
+}
+
+function onTerminalRun(
+  answers: Array<[string, string]>,
+  command: string[],
+  env: NodeJS.ProcessEnv,
+) {
   return new Promise<{ code: number | null; screen: string }>((resolve, reject) => {
     const child = spawn(
       'python3',
-      [
-        join(cliRoot, 'test', 'e2e', 'pty-run.py'),
-        JSON.stringify(answers),
-        process.execPath,
-        bundle,
-        ...args,
-      ],
+      [join(cliRoot, 'test', 'e2e', 'pty-run.py'), JSON.stringify(answers), ...command],
       { env: sandbox.env(env) },
     );
     const out: Buffer[] = [];
@@ -96,5 +104,51 @@ describe.skipIf(!python)('the hidden prompt on a terminal', () => {
     expect(plain.code, plain.screen).toBe(0);
     expect(plain.screen).toContain('reachable');
     expect(plain.screen).not.toContain('\u001b[');
+  });
+
+  it('Ctrl-C at the delete question cancels (exit 130), Ctrl-D ends input (exit 1), Enter keeps', async () => {
+    const id = (await sandbox.run(['encrypt'], { input: 'still here' })).stdout.trim();
+    const ctrlC = await onTerminal([['[y/N] ', '\u0003']], ['delete', id]);
+    expect(ctrlC.code, ctrlC.screen).toBe(130);
+    expect(ctrlC.screen).toMatch(/kms-demo: cancelled/);
+    expect(ctrlC.screen).not.toMatch(/AbortError|unexpected/);
+    const ctrlD = await onTerminal([['[y/N] ', '\u0004']], ['delete', id]);
+    expect(ctrlD.code, ctrlD.screen).toBe(1);
+    expect(ctrlD.screen).toMatch(/kms-demo: cancelled/);
+    expect(ctrlD.screen).not.toMatch(/AbortError|unexpected/);
+    const enter = await onTerminal([['[y/N] ', '\r']], ['delete', id]);
+    expect(enter.code, enter.screen).toBe(1);
+    expect(enter.screen).toContain('nothing deleted');
+    expect((await sandbox.run(['decrypt', id])).stdout).toBe('still here\n');
+  });
+
+  it('Ctrl-C at the local reset question cancels with exit 130', async () => {
+    const r = await onTerminal([['[y/N] ', '\u0003']], ['local', 'reset']);
+    expect(r.code, r.screen).toBe(130);
+    expect(r.screen).toMatch(/kms-demo: cancelled/);
+  });
+
+  it('Ctrl-D at an empty secret prompt is end of input: cancelled, exit 1', async () => {
+    const r = await onTerminal([['Secret to encrypt: ', '\u0004']], ['encrypt']);
+    expect(r.code, r.screen).toBe(1);
+    expect(r.screen).toMatch(/kms-demo: cancelled/);
+    const c = await onTerminal([['Secret to encrypt: ', '\u0003']], ['encrypt']);
+    expect(c.code, c.screen).toBe(130);
+  });
+
+  it('prompts on the terminal even when stderr goes elsewhere', async () => {
+    const enc = await onTerminalSh(
+      [
+        ['Secret to encrypt: ', 'blind\r'],
+        ['Type it again: ', 'blind\r'],
+      ],
+      'exec "$KMS" encrypt 2>/dev/null',
+    );
+    expect(enc.code, enc.screen).toBe(0);
+    expect(enc.screen).toContain('Type it again: ');
+    const id = /^([0-9a-z]{10})\r?$/m.exec(enc.screen)?.[1] as string;
+    const del = await onTerminalSh([['[y/N] ', 'n\r']], `exec "$KMS" delete ${id} 2>/dev/null`);
+    expect(del.screen).toContain(`Delete the secret of user ${id}`);
+    expect(del.code).toBe(1);
   });
 });

@@ -177,7 +177,7 @@ describe('list, show, delete, status', () => {
     expect(json.settings.key).toMatchObject({
       value: 'alias/demo-kms',
       source: 'default',
-      ok: true,
+      reachable: true,
     });
   });
 });

@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,36 @@ async function pathWithPulumi(body: string): Promise<string> {
 const OUTPUTS =
   '{"keyArn":"arn:aws:kms:eu-west-1:111122223333:key/k","tableName":"t","region":"eu-west-1"}';
 
+/** True while `pid` runs (a zombie, killed but not yet reaped, counts as gone). */
+async function alive(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
 describe('readStackOutputs', () => {
+  it('kills a hanging pulumi with its children when it times out', async () => {
+    const pidFile = join(root, 'child.pid');
+    const PATH = await pathWithPulumi(`*) sleep 100 & echo $! > '${pidFile}'; wait ;;`);
+    await expect(
+      readStackOutputs({ infraDir, env: { PATH }, stack: 'dev', timeoutMs: 500 }),
+    ).rejects.toThrow(/no answer within/);
+    const child = Number((await readFile(pidFile, 'utf8')).trim());
+    for (let i = 0; i < 50 && (await alive(child)); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await alive(child)).toBe(false);
+  });
+
+  it('names the setting that asked for a stack when pulumi is missing', async () => {
+    const env = { PATH: '/nonexistent' };
+    await expect(
+      readStackOutputs({ infraDir, env, stack: 'dev', stackSetting: 'KMS_DEMO_STACK=dev' }),
+    ).rejects.toThrow(/^KMS_DEMO_STACK=dev names a Pulumi stack, but pulumi is not on PATH/);
+  });
+
   it('returns undefined when pulumi is not on PATH, and refuses an explicit stack', async () => {
     const env = { PATH: '/nonexistent' };
     expect(await readStackOutputs({ infraDir, env })).toBeUndefined();

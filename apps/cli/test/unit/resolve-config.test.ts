@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readProfileRegion } from '../../src/config/aws-shared-config.js';
+import { hasProfileCredentials, readProfileRegion } from '../../src/config/aws-shared-config.js';
 import { StackListError } from '../../src/config/pulumi-stack.js';
 import { type ResolveDeps, resolveConfig } from '../../src/config/resolve-config.js';
 import { resolveStateDir } from '../../src/config/state-dir.js';
@@ -31,6 +31,69 @@ function deps(stack?: StackOutputs, profileRegion?: string) {
 const HOME = { HOME: '/home/u' };
 
 describe('resolveConfig', () => {
+  it('stays on the local default when only the key or table is named, even by default values', async () => {
+    for (const [flags, env] of [
+      [{ key: 'alias/demo-kms' }, {}],
+      [{ table: 'demo-kms' }, {}],
+      [{}, { KMS_DEMO_TABLE: 'demo-kms' }],
+      [{}, { KMS_DEMO_KEY: 'alias/other' }],
+    ] as const) {
+      const c = await resolveConfig(flags, { ...HOME, ...env }, deps().d);
+      expect(c.target).toBe('local');
+    }
+    const named = await resolveConfig({ table: 'mine' }, HOME, deps().d);
+    expect(named).toMatchObject({ table: { value: 'mine', source: 'flag --table' } });
+  });
+
+  it('goes to AWS when an endpoint, credentials, a profile or a stack says so', async () => {
+    for (const env of [
+      { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+      { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE' },
+      { AWS_PROFILE: 'p' },
+    ]) {
+      const c = await resolveConfig({ key: 'alias/demo-kms' }, { ...HOME, ...env }, deps().d);
+      expect(c.target).toBe('aws');
+    }
+    expect((await resolveConfig({ table: 'tbl' }, HOME, deps(STACK).d)).target).toBe('aws');
+    // Credentials in ~/.aws count for a named key or table, not for nothing named.
+    const shared = { ...deps().d, hasProfileCredentials: async () => true };
+    expect((await resolveConfig({ key: 'alias/k' }, HOME, shared)).target).toBe('aws');
+    expect((await resolveConfig({}, HOME, shared)).target).toBe('local');
+  });
+
+  it('finds profile credentials in the shared credentials or config file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kms-demo-awscreds-'));
+    const credentials = join(dir, 'credentials');
+    const config = join(dir, 'config');
+    await writeFile(credentials, '[default]\naws_access_key_id = AKIAEXAMPLE\n');
+    await writeFile(
+      config,
+      '[profile sso]\nsso_session = corp\n[profile bare]\nregion = eu-west-1\n',
+    );
+    const env = { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: config };
+    expect(await hasProfileCredentials('default', env)).toBe(true);
+    expect(await hasProfileCredentials('sso', env)).toBe(true);
+    expect(await hasProfileCredentials('bare', env)).toBe(false);
+    expect(
+      await hasProfileCredentials('default', { ...env, AWS_SHARED_CREDENTIALS_FILE: config }),
+    ).toBe(false);
+  });
+
+  it('refuses empty --region and --stack flags, and a table name DynamoDB would refuse', async () => {
+    await expect(resolveConfig({ region: '' }, HOME, deps().d)).rejects.toThrow(
+      /--region is empty/,
+    );
+    await expect(resolveConfig({ stack: '' }, HOME, deps().d)).rejects.toThrow(/--stack is empty/);
+    for (const table of ['bad table!', 'ab', 'x'.repeat(256)]) {
+      await expect(resolveConfig({ table, local: true }, HOME, deps().d)).rejects.toThrow(
+        /not a valid DynamoDB table name/,
+      );
+    }
+    await expect(
+      resolveConfig({}, { ...HOME, KMS_DEMO_TABLE: 'no/slash' }, deps().d),
+    ).rejects.toThrow(/^KMS_DEMO_TABLE .*not a valid DynamoDB table name/);
+  });
+
   it('is the embedded local default when nothing is configured', async () => {
     const { d, asked } = deps();
     const c = await resolveConfig({}, HOME, d);
@@ -78,16 +141,16 @@ describe('resolveConfig', () => {
     const flagged = await resolveConfig({ region: 'us-west-2' }, env, d);
     expect(flagged).toMatchObject({ region: { value: 'us-west-2', source: 'flag --region' } });
     // Key and table both named elsewhere, stack asked for explicitly: env region stands.
-    const named = await resolveConfig({ key: 'alias/k', table: 't', stack: 'dev' }, env, d);
+    const named = await resolveConfig({ key: 'alias/k', table: 'tbl', stack: 'dev' }, env, d);
     expect(named).toMatchObject({ region: { value: 'ap-south-1', source: 'env AWS_REGION' } });
   });
 
   it('does not ask pulumi when flags and env name both key and table', async () => {
     const { d, asked } = deps(STACK);
-    const c = await resolveConfig({ key: 'alias/k' }, { ...HOME, KMS_DEMO_TABLE: 't' }, d);
+    const c = await resolveConfig({ key: 'alias/k' }, { ...HOME, KMS_DEMO_TABLE: 'tbl' }, d);
     expect(asked).toEqual([]);
     expect(c).toMatchObject({
-      target: 'aws',
+      target: 'local',
       key: { source: 'flag --key' },
       table: { source: 'env KMS_DEMO_TABLE' },
     });
@@ -95,7 +158,7 @@ describe('resolveConfig', () => {
 
   it('asks for the stack named by --stack or KMS_DEMO_STACK, even with key and table named', async () => {
     const flag = deps(STACK);
-    await resolveConfig({ stack: 'prod', key: 'k', table: 't' }, HOME, flag.d);
+    await resolveConfig({ stack: 'prod', key: 'k', table: 'tbl' }, HOME, flag.d);
     expect(flag.asked).toEqual(['prod']);
     const env = deps(STACK);
     await resolveConfig({}, { ...HOME, KMS_DEMO_STACK: 'qa' }, env.d);
@@ -180,6 +243,12 @@ describe('resolveStateDir', () => {
       source: 'env XDG_STATE_HOME',
     });
     expect(resolveStateDir({}).value).toMatch(/\/\.local\/state\/kms-demo$/);
+  });
+
+  it('accepts /dev/shm (a writable tmpfs) and refuses /proc, /sys and other /dev paths truly', () => {
+    expect(resolveStateDir({ KMS_DEMO_HOME: '/dev/shm/x' }).value).toBe('/dev/shm/x');
+    expect(() => resolveStateDir({ KMS_DEMO_HOME: '/proc/x' })).toThrow(/kernel file system/);
+    expect(() => resolveStateDir({ KMS_DEMO_HOME: '/dev/x' })).toThrow(/device files/);
   });
 });
 

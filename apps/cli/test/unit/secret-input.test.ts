@@ -53,7 +53,10 @@ describe('readSecret from a pipe', () => {
 
   it('refuses an empty pipe', async () => {
     await expect(readSecret({ input: piped('') })).rejects.toThrow('no secret on stdin');
-    await expect(readSecret({ input: piped('\n') })).rejects.toThrow('no secret on stdin');
+    // A lone line ending is an empty secret, not a missing one (issue 11).
+    await expect(readSecret({ input: piped('\n') })).rejects.toThrow(
+      'the secret on stdin is empty (only a line ending)',
+    );
   });
 
   it('stripOneNewline leaves other whitespace alone', () => {

@@ -68,7 +68,8 @@ export function fromRecord(record: Record<string, unknown>, withCiphertext = tru
   if (typeof appuser !== 'string') throw malformed(String(appuser), 'no string appuser');
   const ciphertext = record[ATTRIBUTES.ciphertext];
   if (withCiphertext && !(ciphertext instanceof Uint8Array)) {
-    throw malformed(appuser, `${ATTRIBUTES.ciphertext} is not binary`);
+    const why = ciphertext === undefined ? 'is missing' : 'is not binary';
+    throw malformed(appuser, `${ATTRIBUTES.ciphertext} ${why}`);
   }
   const bytes = ciphertext instanceof Uint8Array ? ciphertext : new Uint8Array(0);
   const ours = [

@@ -48,6 +48,20 @@ export class SecretTable {
     return Item ? fromRecord(Item) : undefined;
   }
 
+  /** The raw record, unparsed: for what must work whatever the item holds (delete). */
+  async readRecord(appuser: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await awsCall(this.scope, () =>
+      this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { [ATTRIBUTES.appuser]: appuser },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item;
+  }
+
   async create(item: StoredItem): Promise<void> {
     await this.conditionalPut(
       item,
@@ -106,12 +120,14 @@ export class SecretTable {
     }
   }
 
-  /** Pages through the table without reading ciphertexts (projection); raw records. */
+  /**
+   * Pages through the table; raw records. The ciphertext is read too (it costs no more
+   * capacity: a scan is charged by item size, whatever it projects), only so that an item
+   * without one can be flagged; the listing drops it.
+   */
   async *scan(pageSize: number): AsyncIterable<Record<string, unknown>> {
     const names = Object.fromEntries(
-      Object.values(ATTRIBUTES)
-        .filter((name) => name !== ATTRIBUTES.ciphertext)
-        .map((name, index) => [`#a${index}`, name]),
+      Object.values(ATTRIBUTES).map((name, index) => [`#a${index}`, name]),
     );
     let startKey: Record<string, unknown> | undefined;
     do {

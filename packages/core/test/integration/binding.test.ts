@@ -96,12 +96,43 @@ describe('keys', () => {
     },
   );
 
-  it('an item stored under another key is KEY_UNAVAILABLE, naming the key to configure', async () => {
+  it.each(['envelope', 'direct'] as const)(
+    'a %s item stored under another key of the same account and region is read under that key',
+    async (scheme) => {
+      const otherKey = await emulator.createKey();
+      const elsewhere = await emulator
+        .store({ keyId: otherKey })
+        .put(utf8('other key'), { scheme });
+      const read = await store.get(elsewhere.appuser);
+      expect(text(read.secret)).toBe('other key');
+      expect(read.keyArn).toBe(otherKey);
+      const migrated = await store.migrate(elsewhere.appuser);
+      expect(migrated).toMatchObject({ changed: true, keyArn: emulator.aws.keyArn });
+    },
+  );
+
+  it('an item naming a key in another region or account is KEY_UNAVAILABLE, naming that key', async () => {
     const otherKey = await emulator.createKey();
     const elsewhere = await emulator.store({ keyId: otherKey }).put(utf8('under another key'));
-    const error = await store.get(elsewhere.appuser).catch((e) => e);
-    expect(error).toMatchObject({ code: 'KEY_UNAVAILABLE' });
-    expect(error.message).toContain(otherKey);
+    const [arn, aws, kms, region, account, key] = otherKey.split(':');
+    for (const foreign of [
+      [arn, aws, kms, 'eu-west-3', account, key].join(':'),
+      [arn, aws, kms, region, '999999999999', key].join(':'),
+    ]) {
+      await rawPut({ ...(await rawItem(elsewhere.appuser)), [ATTRIBUTES.keyArn]: foreign });
+      const error = await store.get(elsewhere.appuser).catch((e) => e);
+      expect(error).toMatchObject({ code: 'KEY_UNAVAILABLE' });
+      expect(error.message).toContain(foreign);
+    }
+  });
+
+  it('a legacy item reports the configured key, which decrypted it', async () => {
+    const { CiphertextBlob } = await emulator.kms.encrypt({
+      KeyId: emulator.aws.keyArn,
+      Plaintext: utf8('legacy'),
+    });
+    await rawPut({ [PARTITION_KEY]: '24680', [SECRET_ATTRIBUTE]: CiphertextBlob });
+    expect((await store.get('24680', { allowLegacy: true })).keyArn).toBe(emulator.aws.keyArn);
   });
 
   it.each(['envelope', 'direct'] as const)(

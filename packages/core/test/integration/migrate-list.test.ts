@@ -1,3 +1,4 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -71,13 +72,18 @@ describe('migrate', () => {
     expect(calls.decrypt + calls.generateDataKey).toBe(0);
   });
 
-  it('envelope → another key: readable with the new key, refused with the old one', async () => {
+  it('envelope → another key: readable with the new key, and by a store configured with the old one', async () => {
     const newKey = await emulator.createKey();
     const { appuser } = await store.put(utf8('moving keys'));
     const result = await store.migrate(appuser, { toKeyId: newKey });
     expect(result).toMatchObject({ from: 'envelope', keyArn: newKey, changed: true });
     expect(text((await emulator.store({ keyId: newKey }).get(appuser)).secret)).toBe('moving keys');
-    await expect(store.get(appuser)).rejects.toMatchObject({ code: 'KEY_UNAVAILABLE' });
+    // The item records its key, in the same account and region: read under that key.
+    const read = await store.get(appuser);
+    expect({ secret: text(read.secret), keyArn: read.keyArn }).toEqual({
+      secret: 'moving keys',
+      keyArn: newKey,
+    });
   });
 
   it.each(['legacy', 'direct'] as const)(
@@ -156,7 +162,8 @@ describe('list', () => {
     expect(items.map((i) => i.appuser).sort()).toEqual([...written].sort());
     expect(scans.count).toBeGreaterThanOrEqual(3);
     expect(scans.projected).toContain(PARTITION_KEY);
-    expect(scans.projected).not.toContain(SECRET_ATTRIBUTE);
+    // The ciphertext is read only to tell whether it is there; no item carries it out.
+    expect(scans.projected).toContain(SECRET_ATTRIBUTE);
     expect({ decrypt: calls.decrypt, encrypt: calls.encrypt }).toEqual(before);
     for (const item of items) {
       expect(Object.keys(item)).not.toContain('secret');
@@ -171,5 +178,52 @@ describe('list', () => {
     for await (const item of store.list({ pageSize: 50 }))
       if (item.appuser === '11111') found.push(item);
     expect(found).toEqual([{ appuser: '11111', scheme: 'legacy', legacy: true }]);
+  });
+
+  it('flags an item without its ciphertext as unreadable (INTEGRITY)', async () => {
+    await emulator.doc.send(
+      new PutCommand({ TableName: TABLE_NAME, Item: { [PARTITION_KEY]: '22222' } }),
+    );
+    const found: ListedItem[] = [];
+    for await (const item of store.list()) if (item.appuser === '22222') found.push(item);
+    expect(found[0]?.unreadable?.code).toBe('INTEGRITY');
+    expect(found[0]?.unreadable?.reason).toMatch(/userpasswd/);
+  });
+
+  it('refuses a table whose items have no appuser (another key schema), naming the table', async () => {
+    await emulator.dynamodb.send(
+      new CreateTableCommand({
+        TableName: 'keyed-by-id',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await emulator.doc.send(new PutCommand({ TableName: 'keyed-by-id', Item: { id: 'x' } }));
+    const other = emulator.store({ tableName: 'keyed-by-id' });
+    const error = await (async () => {
+      for await (const _ of other.list()) return undefined;
+    })().catch((e) => e);
+    expect(error).toMatchObject({ code: 'INTEGRITY' });
+    expect(error.message).toMatch(/keyed-by-id/);
+  });
+});
+
+describe('delete and inspect', () => {
+  it('inspect and delete an item whatever its format or id', async () => {
+    const odd = [
+      { [PARTITION_KEY]: 'BadId/x', [SECRET_ATTRIBUTE]: new Uint8Array([1]) },
+      { [PARTITION_KEY]: 'v99-item', formatVersion: 99, scheme: 'envelope' },
+      { [PARTITION_KEY]: 'no-cipher', formatVersion: 1, scheme: 'envelope', revision: 1 },
+    ];
+    for (const item of odd) {
+      await emulator.doc.send(new PutCommand({ TableName: TABLE_NAME, Item: item }));
+      const appuser = item[PARTITION_KEY] as string;
+      expect((await store.inspect(appuser)).unreadable).toBeDefined();
+      await store.delete(appuser);
+      await expect(store.inspect(appuser)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    }
+    await expect(store.delete('BadId/x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(store.delete('')).rejects.toMatchObject({ code: 'INVALID_ID' });
   });
 });

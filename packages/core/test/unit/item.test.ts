@@ -46,7 +46,7 @@ describe('stored item format', () => {
 
 describe('listing rows', () => {
   it('a readable item is listed as it is', () => {
-    expect(toListedItem(current)).toEqual({
+    expect(toListedItem(current, 'demo-kms')).toEqual({
       appuser: 'alice',
       scheme: 'envelope',
       legacy: false,
@@ -57,24 +57,38 @@ describe('listing rows', () => {
   });
 
   it('an item in an unknown format is scheme unknown, with the code get would throw', () => {
-    const row = toListedItem({ ...current, scheme: 'rot13' });
+    const row = toListedItem({ ...current, scheme: 'rot13' }, 'demo-kms');
     expect(row).toMatchObject({ appuser: 'alice', scheme: 'unknown', legacy: false });
     expect(row.unreadable).toMatchObject({ code: 'INTEGRITY', reason: /scheme rot13/ });
   });
 
   it('an id that get would refuse is flagged INVALID_ID, its format still shown', () => {
-    const row = toListedItem({ appuser: 'Alice', userpasswd: blob });
+    const row = toListedItem({ appuser: 'Alice', userpasswd: blob }, 'demo-kms');
     expect(row).toMatchObject({ appuser: 'Alice', scheme: 'legacy', legacy: true });
     expect(row.unreadable).toMatchObject({ code: 'INVALID_ID', reason: /lower case/ });
   });
 
   it('keeps terminal control characters from the table out of the reason', () => {
-    const row = toListedItem({
-      ...current,
-      appuser: 'x\u001b[2Jy',
-      scheme: '\u001b]0;pwned\u0007',
-    });
+    const row = toListedItem(
+      {
+        ...current,
+        appuser: 'x\u001b[2Jy',
+        scheme: '\u001b]0;pwned\u0007',
+      },
+      'demo-kms',
+    );
     expect(hasControlCharacters(row.unreadable?.reason ?? '')).toBe(false);
     expect(row.unreadable?.reason).toContain('x?[2Jy');
+  });
+
+  it('an item without its ciphertext is flagged INTEGRITY, not listed as legacy', () => {
+    const row = toListedItem({ appuser: '12345' }, 'demo-kms');
+    expect(row.unreadable).toMatchObject({ code: 'INTEGRITY', reason: /userpasswd is missing/ });
+  });
+
+  it('keeps letters of any script, and replaces bidi overrides', () => {
+    const row = toListedItem({ ...current, appuser: 'zoë\u202e', scheme: 'ü' }, 'demo-kms');
+    expect(row.unreadable?.reason).toContain("'zoë?'");
+    expect(row.unreadable?.reason).toContain('scheme ü');
   });
 });

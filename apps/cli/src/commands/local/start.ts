@@ -37,7 +37,9 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
       ),
   handler: async (argv) => {
     if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
-      throw usageError(`--port must be a TCP port (0-65535), not ${argv.port}`);
+      // yargs turns a non-number into NaN: show what was typed, not NaN.
+      const given = Number.isNaN(argv.port) ? '' : `, not ${argv.port}`;
+      throw usageError(`--port must be a TCP port number (0-65535)${given}`);
     }
     if (argv.idleTimeout !== undefined && !(argv.idleTimeout > 0)) {
       throw usageError('--idle-timeout must be a positive number of seconds');
