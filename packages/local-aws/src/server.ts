@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { RequestKind } from './activity-tracker.js';
 import type { ReceivedRequest, SignatureVerifier } from './auth/verify-signature.js';
 import { type AuthorizationRequest, authorize, type Denial } from './authz/authorize.js';
+import type { ConditionContext } from './authz/condition-context.js';
 import type { LocalPrincipal } from './authz/local-principals.js';
 import { dynamoAuthorizationRequests } from './dynamodb/authorization-requests.js';
 import type { DynamoBackend } from './dynamodb/dynalite-backend.js';
@@ -111,7 +112,12 @@ async function handle(deps: AwsServerDeps, req: IncomingMessage, res: ServerResp
   }
   const trailCaller = deps.trail.caller(header(req, 'authorization'), caller?.name);
   if (target.service === 'cloudtrail') {
-    return handleCloudTrail(deps, res, target.operation, body, trailCaller);
+    // LookupEvents takes no resource: only an identity policy can grant it.
+    const denial = check([
+      { action: `cloudtrail:${target.operation}`, resource: '*', context: NO_CONDITION_KEYS },
+    ]);
+    if (denial) return sendError(res, 'cloudtrail', accessDenied(denial));
+    return handleCloudTrail(deps, res, target.operation, body);
   }
   const fault = deps.faults.check(target.service, target.operation);
   if (fault) return sendError(res, target.service, fault);
@@ -130,6 +136,8 @@ async function handle(deps: AwsServerDeps, req: IncomingMessage, res: ServerResp
     if (denial) throw new KmsError('AccessDeniedException', denial.message);
   });
 }
+
+const NO_CONDITION_KEYS: ConditionContext = { get: () => undefined };
 
 /** The first permission of `requests` the caller lacks, reported to `onDenied`. */
 function checker(caller: LocalPrincipal, onDenied: (denial: Denial) => void) {
@@ -227,7 +235,6 @@ async function handleCloudTrail(
   res: ServerResponse,
   operation: string,
   body: Buffer,
-  caller: Caller,
 ) {
   let input: unknown;
   try {
@@ -236,7 +243,7 @@ async function handleCloudTrail(
     return sendError(res, 'cloudtrail', protocolErrors.serialization());
   }
   try {
-    const output = await deps.trail.handleCloudTrail(caller, operation, input);
+    const output = await deps.trail.handleCloudTrail(operation, input);
     sendJson(res, 200, CONTENT_TYPES.cloudtrail, output);
   } catch (error) {
     if (error instanceof CloudTrailError) {

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { callerForAccessKey } from '../src/trail/caller.js';
 import { kmsRecord } from '../src/trail/kms-record.js';
-import { authorizeLookupEvents } from '../src/trail/lookup-authorization.js';
 import { Trail } from '../src/trail/trail.js';
 import { TRAIL_DIR, trailFilePath } from '../src/trail/trail-files.js';
 import { makeStateDir, removeStateDir } from './support/temp-server.js';
@@ -117,29 +116,5 @@ describe('what a record holds', () => {
       ACCOUNT,
     );
     expect(denied).toMatchObject({ errorCode: 'AccessDenied', errorMessage: 'not authorized' });
-  });
-});
-
-describe('who may look events up', () => {
-  const as = (name: 'admin' | 'key-admin' | 'app' | 'auditor') => ({
-    ...callerForAccessKey('AKIAAAAAAAAAAAAAAAAA', ACCOUNT),
-    name,
-    arn: `arn:aws:iam::${ACCOUNT}:user/kms-demo-${name}`,
-  });
-
-  it('lets admin and auditor look events up', () => {
-    expect(() => authorizeLookupEvents(as('admin'))).not.toThrow();
-    expect(() => authorizeLookupEvents(as('auditor'))).not.toThrow();
-  });
-
-  it.each(['app', 'key-admin'] as const)('refuses %s with AccessDeniedException', (name) => {
-    expect(() => authorizeLookupEvents(as(name))).toThrow(
-      expect.objectContaining({
-        type: 'AccessDeniedException',
-        message: expect.stringContaining(
-          `kms-demo-${name} is not authorized to perform: cloudtrail:LookupEvents`,
-        ),
-      }),
-    );
   });
 });

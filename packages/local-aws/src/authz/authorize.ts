@@ -111,7 +111,9 @@ function withCallerKeys(
 
 function deny(caller: Caller, request: AuthorizationRequest, reason: DenialReason): Denial {
   const { action, resource } = request;
-  const start = `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}`;
+  // AWS names no resource for an action that takes none (ListKeys, LookupEvents).
+  const on = resource === '*' ? '' : ` on resource: ${resource}`;
+  const start = `User: ${caller.arn} is not authorized to perform: ${action}${on}`;
   const endings: Record<DenialReason, string> = {
     'explicit-deny-resource': 'with an explicit deny in a resource-based policy',
     'explicit-deny-identity': 'with an explicit deny in an identity-based policy',

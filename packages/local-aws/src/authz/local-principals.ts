@@ -1,12 +1,12 @@
 import {
   buildAdministratorPolicy,
   buildAppPolicy,
+  buildAuditorPolicy,
   buildKeyPolicy,
   LOCAL_PRINCIPALS,
   type LocalPrincipalName,
   localPrincipalUserName,
   type PolicyDocument,
-  policyDocument,
   TABLE_NAME,
 } from '@kms-demo/spec';
 import type { LocalAwsCredentials, PrincipalCredentials } from '../state/credentials.js';
@@ -80,16 +80,7 @@ export function localIdentityPolicies(
         }),
       ];
     case 'auditor':
-      return [
-        policyDocument([
-          {
-            Sid: 'LookUpTheTrail',
-            Effect: 'Allow',
-            Action: ['cloudtrail:LookupEvents'],
-            Resource: '*',
-          },
-        ]),
-      ];
+      return [buildAuditorPolicy()];
   }
 }
 

@@ -3,7 +3,6 @@ import type { LocalPrincipalName } from '@kms-demo/spec';
 import { type Caller, callerForAccessKey, signedAccessKeyId } from './caller.js';
 import { CloudTrailError } from './cloudtrail-error.js';
 import { type KmsCall, kmsRecord } from './kms-record.js';
-import { authorizeLookupEvents } from './lookup-authorization.js';
 import { lookupEvents } from './lookup-events.js';
 import type { Trail } from './trail.js';
 
@@ -15,7 +14,7 @@ export interface TrailRecorder {
   caller(authorization: string | undefined, name: LocalPrincipalName | undefined): Caller;
   recordKms(call: KmsCallOutcome): void;
   /** A CloudTrail API call (only LookupEvents exists); throws CloudTrailError. */
-  handleCloudTrail(caller: Caller, operation: string, body: unknown): Promise<unknown>;
+  handleCloudTrail(operation: string, body: unknown): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -55,14 +54,13 @@ export function createTrailRecorder(options: TrailRecorderOptions): TrailRecorde
       );
     },
 
-    async handleCloudTrail(caller, operation, body) {
+    async handleCloudTrail(operation, body) {
       if (operation !== 'LookupEvents') {
         throw new CloudTrailError(
           'UnknownOperationException',
           `Operation ${operation} is not supported by the local endpoint's CloudTrail.`,
         );
       }
-      authorizeLookupEvents(caller);
       if (!trail) return { Events: [] };
       return lookupEvents(trail, body);
     },
