@@ -22,31 +22,7 @@ import { SignatureVerifier } from '../dist/auth/verify-signature.js';
 import { authorize } from '../dist/authz/authorize.js';
 import { compilePolicy } from '../dist/authz/compiled-policy.js';
 import { localKeyPolicy, startLocalAws } from '../dist/index.js';
-
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-/** Runs `call` with CONCURRENCY in flight for SECONDS; returns completed requests per second. */
-async function throughput(call) {
-  const deadline = performance.now() + SECONDS * 1000;
-  let done = 0;
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      await call();
-      done += 1;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return done / ((performance.now() - started) / 1000);
-}
+import { CONCURRENCY, median, ROUNDS, SECONDS, throughput } from './measure.mjs';
 
 /** What the CLI sends: every KMS call names this table in its encryption context. */
 const CONTEXT = { table: TABLE_NAME, appuser: 'bench', purpose: 'kms-demo/secret' };

@@ -20,31 +20,7 @@ import { startLocalAws } from '../dist/index.js';
 import { callerForAccessKey } from '../dist/trail/caller.js';
 import { kmsRecord } from '../dist/trail/kms-record.js';
 import { Trail } from '../dist/trail/trail.js';
-
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-async function throughput(call) {
-  const deadline = performance.now() + SECONDS * 1000;
-  let done = 0;
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      await call();
-      done += 1;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return done / ((performance.now() - started) / 1000);
-}
+import { CONCURRENCY, median, ROUNDS, SECONDS, throughput } from './measure.mjs';
 
 /** CPU microseconds (user + system, this process: client and server) per request, sequentially. */
 async function cpuPerRequest(call, count = 300) {
