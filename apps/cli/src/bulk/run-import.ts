@@ -82,11 +82,13 @@ class ImportRun {
   /** Takes one input record: skipped if journaled done, failed if invalid, else batched. */
   async take(record: InputRecord, batch: Pending[]): Promise<void> {
     const before = this.journal?.previous.get(record.line);
-    if (before?.state === 'done') {
+    if (before?.state === 'done' && (await this.stillStored(before.id))) {
       this.counts.alreadyDone += 1;
       this.onProgress();
       return;
     }
+    // Journaled as done but gone from the table (a `local reset`, a delete, a table made
+    // anew): it is imported again under its journaled id, never counted as done.
     if (!record.ok) return this.fail(record.line, record.appuser, 'INVALID_INPUT', record.reason);
     const appuser = record.appuser ?? before?.id ?? generateUserId();
     const problem = checkRecord(appuser, record.secret);
@@ -171,6 +173,19 @@ class ImportRun {
       await this.journal?.append(outcomes);
     } finally {
       for (const p of batch) p.secret.fill(0);
+    }
+  }
+
+  /**
+   * Whether the table still holds `id`; a failed read says no, and the write finds out.
+   * An entry without an id (never written by this journal) is taken at its word.
+   */
+  private async stillStored(id: string | undefined): Promise<boolean> {
+    if (id === undefined) return true;
+    try {
+      return (await this.store.read(id)) !== undefined;
+    } catch {
+      return false;
     }
   }
 

@@ -229,4 +229,18 @@ describe('an interrupted import, run again', () => {
     expect(back.size).toBe(500);
     expect(secretSet(back.values())).toEqual(secretSet(list.map((s) => s.secret)));
   }, 240_000);
+  it('a line journaled as done whose item is gone (local reset) is imported again, not skipped', async () => {
+    sandbox = await Sandbox.create();
+    const list = samples(20, 'r');
+    const input = join(sandbox.dir, 'in.jsonl');
+    await writeFile(input, toJsonLines(list));
+    const first = await sandbox.run(['import', input, '--json']);
+    expect(JSON.parse(first.stdout)).toMatchObject({ imported: 20, failed: 0 });
+    expect((await sandbox.run(['local', 'reset', '--yes'])).code).toBe(0);
+    const again = await sandbox.run(['import', input, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ imported: 20, alreadyDone: 0, failed: 0 });
+    const back = await exported(sandbox);
+    expect(secretSet(back.values())).toEqual(secretSet(list.map((s) => s.secret)));
+  }, 120_000);
 });
