@@ -156,6 +156,8 @@ describe('usage errors exit 2 with one line', () => {
 describe('bad input is refused before anything is resolved or contacted', () => {
   // A state dir that must not even be created: no config resolution, no local server.
   const stateDir = join(tmpdir(), `kms-demo-untouched-${process.pid}`);
+  // A home of its own: on Node >= 22.1 the CLI keeps its compile cache under ~/.cache.
+  const home = join(tmpdir(), `kms-demo-home-${process.pid}`);
   const cases: Array<[string, string[], string, RegExp]> = [
     ['a malformed id to decrypt', ['decrypt', 'BAD ID!'], '', /user id 'BAD ID!' is not valid/],
     ['an upper-case id to show', ['show', 'Alice'], '', /ids are lower case/],
@@ -174,7 +176,7 @@ describe('bad input is refused before anything is resolved or contacted', () => 
   ];
   it.each(cases)('%s: one line, exit 2', async (_name, args, input, message) => {
     const r = await runCli(args, {
-      env: { ...bare, HOME: stateDir, KMS_DEMO_HOME: stateDir },
+      env: { ...bare, HOME: home, KMS_DEMO_HOME: stateDir },
       input,
     });
     expect(r.code).toBe(2);

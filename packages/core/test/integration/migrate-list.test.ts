@@ -9,7 +9,14 @@ import {
   type SecretStore,
   TABLE_NAME,
 } from '../../src/index.js';
-import { countingKms, type Emulator, startEmulator, text, utf8 } from '../support/emulator.js';
+import {
+  countingKms,
+  type Emulator,
+  startEmulator,
+  text,
+  utf8,
+  waitForTable,
+} from '../support/emulator.js';
 
 let emulator: Emulator;
 let store: SecretStore;
@@ -199,6 +206,8 @@ describe('list', () => {
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
+    // CreateTable answers while the table is still CREATING; writes need it ACTIVE.
+    await waitForTable(emulator.dynamodb, 'keyed-by-id');
     await emulator.doc.send(new PutCommand({ TableName: 'keyed-by-id', Item: { id: 'x' } }));
     const other = emulator.store({ tableName: 'keyed-by-id' });
     const error = await (async () => {

@@ -92,7 +92,7 @@ export async function startEmulator(
   };
 }
 
-async function waitForTable(dynamodb: DynamoDBClient, name: string): Promise<void> {
+export async function waitForTable(dynamodb: DynamoDBClient, name: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
     if (Table?.TableStatus === 'ACTIVE') return;
