@@ -12,26 +12,12 @@ export async function readProfileRegion(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string | undefined> {
   const file = env.AWS_CONFIG_FILE || join(homedir(), '.aws', 'config');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const wanted = profile === 'default' ? ['default', 'profile default'] : [`profile ${profile}`];
-  let inSection = false;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const section = /^\[\s*(.+?)\s*\]$/.exec(line);
-    if (section?.[1] !== undefined) {
-      inSection = wanted.includes(section[1]);
-      continue;
-    }
-    const pair = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
-    if (inSection && pair?.[1] === 'region' && pair[2]) return pair[2];
-  }
-  return undefined;
+  return (await sectionPairs(file, configSections(profile))).get('region') || undefined;
+}
+
+/** The config file names `[default]` (or `[profile default]`) and `[profile NAME]`. */
+function configSections(profile: string): string[] {
+  return profile === 'default' ? ['default', 'profile default'] : [`profile ${profile}`];
 }
 
 /** Keys of a profile that give it credentials, directly or by a process, SSO or a role. */
@@ -58,21 +44,23 @@ export async function hasProfileCredentials(
   const home = homedir();
   const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials');
   const configFile = env.AWS_CONFIG_FILE || join(home, '.aws', 'config');
-  const inCredentials = await sectionKeys(credentialsFile, [profile]);
+  const inCredentials = await sectionPairs(credentialsFile, [profile]);
   if (inCredentials.size > 0) return true;
-  const names = profile === 'default' ? ['default', 'profile default'] : [`profile ${profile}`];
-  const inConfig = await sectionKeys(configFile, names);
-  return [...inConfig].some((key) => CREDENTIAL_KEYS.has(key));
+  const inConfig = await sectionPairs(configFile, configSections(profile));
+  return [...inConfig.keys()].some((key) => CREDENTIAL_KEYS.has(key.toLowerCase()));
 }
 
-/** The keys set in the named sections of an INI file; empty when the file is absent. */
-async function sectionKeys(file: string, sections: string[]): Promise<Set<string>> {
-  const keys = new Set<string>();
+/**
+ * The `key = value` pairs set in the named sections of an INI file, keeping each key's
+ * first non-empty value; empty when the file is absent.
+ */
+async function sectionPairs(file: string, sections: string[]): Promise<Map<string, string>> {
+  const pairs = new Map<string, string>();
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    return keys;
+    return pairs;
   }
   let inSection = false;
   for (const raw of text.split(/\r?\n/)) {
@@ -83,8 +71,8 @@ async function sectionKeys(file: string, sections: string[]): Promise<Set<string
       inSection = sections.includes(section[1]);
       continue;
     }
-    const pair = /^([^=]+?)\s*=/.exec(line);
-    if (inSection && pair?.[1]) keys.add(pair[1].toLowerCase());
+    const pair = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
+    if (inSection && pair?.[1] && !pairs.get(pair[1])) pairs.set(pair[1], pair[2] ?? '');
   }
-  return keys;
+  return pairs;
 }
