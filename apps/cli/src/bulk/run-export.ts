@@ -1,13 +1,14 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { createBulkStore, isKmsDemoError, KmsDemoError, type StoredItem } from '@kms-demo/core';
+import { isKmsDemoError, KmsDemoError, type StoredItem } from '@kms-demo/core';
 import { messageFor } from '../error-boundary.js';
 import { failedError, usageError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
 import { displayPath, outJson, printable, say } from '../io/output.js';
 import { redact } from '../io/redact.js';
 import { openSession } from '../session.js';
+import { bulkStoreFor } from './bulk-store-for.js';
 import { createLimiter } from './limiter.js';
 import { startProgress } from './progress.js';
 
@@ -63,12 +64,7 @@ export async function runExport(argv: ExportOptions): Promise<void> {
   const output = await openOutput(argv);
   const session = await openSession(argv, { bulk: true });
   const table = session.config.table.value;
-  const store = createBulkStore({
-    kms: session.kms,
-    dynamodb: session.dynamodb,
-    keyId: session.config.key.value,
-    tableName: table,
-  });
+  const store = bulkStoreFor(session);
   const counts = { exported: 0, failed: 0 };
   const progress = await startProgress('exporting', false);
   const limit = createLimiter(argv.concurrency);

@@ -4,7 +4,6 @@ import { stat } from 'node:fs/promises';
 import { type Readable, Transform } from 'node:stream';
 import {
   type BulkStore,
-  createBulkStore,
   ENVELOPE_MAX_SECRET_BYTES,
   generateUserId,
   isKmsDemoError,
@@ -18,6 +17,7 @@ import type { GlobalOptions } from '../global-options.js';
 import { displayPath, outJson, say } from '../io/output.js';
 import { mentionsSecret, redact } from '../io/redact.js';
 import { openSession, type Session } from '../session.js';
+import { bulkStoreFor } from './bulk-store-for.js';
 import { type InputFormat, type InputRecord, readCsv, readJsonLines } from './input-records.js';
 import { defaultJournalPath, type Journal, type JournalEntry, openJournal } from './journal.js';
 import { createLimiter } from './limiter.js';
@@ -282,12 +282,7 @@ export async function runImport(argv: ImportOptions): Promise<void> {
       },
     }),
   );
-  const store = createBulkStore({
-    kms: session.kms,
-    dynamodb: session.dynamodb,
-    keyId: session.config.key.value,
-    tableName: table,
-  });
+  const store = bulkStoreFor(session);
   const run: ImportRun = new ImportRun(store, journal, rejects, argv.concurrency, () =>
     progress.update(run.handled, size ? bytesRead / size : undefined),
   );

@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
-import { createBulkStore, isKmsDemoError, MAX_BATCH_ITEMS } from '@kms-demo/core';
+import { isKmsDemoError, MAX_BATCH_ITEMS } from '@kms-demo/core';
 import { messageFor } from '../error-boundary.js';
 import { failedError } from '../errors.js';
 import { redact } from '../io/redact.js';
 import { openSession } from '../session.js';
+import { bulkStoreFor } from './bulk-store-for.js';
 import { readJsonObjects } from './input-records.js';
 import { startProgress } from './progress.js';
 import { openRejects } from './rejects.js';
@@ -24,12 +25,7 @@ interface Restorable {
 export async function runRestore(argv: ImportOptions, openSource: () => Readable): Promise<void> {
   const session = await openSession(argv, { bulk: true });
   const table = session.config.table.value;
-  const store = createBulkStore({
-    kms: session.kms,
-    dynamodb: session.dynamodb,
-    keyId: session.config.key.value,
-    tableName: table,
-  });
+  const store = bulkStoreFor(session);
   const rejects = await openRejects(argv.rejects);
   const counts: ImportCounts = { imported: 0, alreadyDone: 0, failed: 0 };
   const progress = await startProgress('restoring', false);

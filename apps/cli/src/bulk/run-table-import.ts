@@ -1,8 +1,9 @@
-import { createBulkStore, MAX_BATCH_ITEMS } from '@kms-demo/core';
+import { MAX_BATCH_ITEMS } from '@kms-demo/core';
 import { messageFor } from '../error-boundary.js';
 import { usageError } from '../errors.js';
 import { redact } from '../io/redact.js';
 import { openSession } from '../session.js';
+import { bulkStoreFor } from './bulk-store-for.js';
 import { createLimiter } from './limiter.js';
 import { startProgress } from './progress.js';
 import { openRejects } from './rejects.js';
@@ -21,14 +22,7 @@ export async function runTableImport(argv: ImportOptions, sourceTable: string): 
     session.close();
     throw usageError(`--from-table names the target table ${table} itself; name the old table`);
   }
-  const stores = [sourceTable, table].map((tableName) =>
-    createBulkStore({
-      kms: session.kms,
-      dynamodb: session.dynamodb,
-      keyId: session.config.key.value,
-      tableName,
-    }),
-  );
+  const stores = [sourceTable, table].map((tableName) => bulkStoreFor(session, tableName));
   const [source, target] = stores as [(typeof stores)[0], (typeof stores)[0]];
   const rejects = await openRejects(argv.rejects);
   const counts: ImportCounts = { imported: 0, alreadyDone: 0, failed: 0 };
