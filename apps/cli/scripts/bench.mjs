@@ -22,7 +22,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+// `pnpm ... bench -- --ci-nodes` passes the `--` through: it separates nothing here.
 const { values: opts } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     node: { type: 'string', multiple: true, default: [process.execPath] },
     runs: { type: 'string', default: process.env.BENCH_RUNS ?? '11' },

@@ -97,6 +97,10 @@ export const bundleOptions = {
       'const require = __kmsDemoCreateRequire(import.meta.url);',
     ].join('\n'),
   },
+  // Minified: less to read, hash (compile cache) and parse on every run, ~8% of a
+  // decrypt's wall time measured. Names kept: error names and stack traces stay readable.
+  minify: true,
+  keepNames: true,
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,

@@ -109,9 +109,14 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     },
 
     async get(appuser, { allowLegacy = false } = {}) {
+      validateUserId(appuser);
+      // The key's ARN (DescribeKey) is looked up while the item is read, not after: one
+      // round trip less per decrypt. The item's errors (not found, legacy) still come first.
+      const configuredArn = resolveKeyArn();
+      configuredArn.catch(() => {});
       const item = await readExisting(appuser);
       if (item.scheme === 'legacy' && !allowLegacy) throw legacyRefused(appuser);
-      const keyArn = readingKeyFor(item, await resolveKeyArn());
+      const keyArn = readingKeyFor(item, await configuredArn);
       const secret = await open(kms, keyArn, { tableName, appuser }, item.ciphertext, item.scheme);
       // A legacy item records no key: the one that decrypted it is the answer.
       return { ...infoOf(item), keyArn, secret };

@@ -33,8 +33,8 @@ export const decryptCommand: CommandModule<GlobalOptions, DecryptOptions> = {
     await checkUserId(argv.user);
     // Nothing is decrypted for a stdout that cannot take it.
     assertStdoutOpen();
-    const { openSession } = await import('../session.js');
-    const session = await openSession(argv);
+    const { startSession } = await import('../start-session.js');
+    const session = await startSession(argv);
     let output: Buffer | undefined;
     let secret: Uint8Array | undefined;
     try {

@@ -23,8 +23,8 @@ export const deleteCommand: CommandModule<GlobalOptions, DeleteOptions> = {
     // Any id an item can have, even one today's rules refuse (another tool wrote it):
     // an item that cannot be read must still be removable.
     if (argv.user === '') throw usageError('missing the user id: kms-demo delete <user>');
-    const { openSession } = await import('../session.js');
-    const session = await openSession(argv);
+    const { startSession } = await import('../start-session.js');
+    const session = await startSession(argv);
     try {
       const table = session.config.table.value;
       const shown = printable(argv.user);

@@ -4,6 +4,7 @@ import { configError, EXIT_USAGE, failedError, usageError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
 import { assertStdoutOpen, out, outJson, say } from '../io/output.js';
 import { mentionsSecret } from '../io/redact.js';
+import type { Session } from '../session.js';
 
 interface EncryptOptions extends GlobalOptions {
   secret?: string;
@@ -40,7 +41,6 @@ export const encryptCommand: CommandModule<GlobalOptions, EncryptOptions> = {
   handler: async (argv) => {
     const { checkSecretSize, checkUserId } = await import('../io/check-input.js');
     const { readSecret } = await import('../io/secret-input.js');
-    const { openSession } = await import('../session.js');
     // yargs makes a repeated option an array, and a valueless one an empty string: both
     // are mistakes about --user, not about an id.
     if (Array.isArray(argv.user)) {
@@ -51,10 +51,11 @@ export const encryptCommand: CommandModule<GlobalOptions, EncryptOptions> = {
     // The secret is read and checked before anything is resolved or contacted: a bad one
     // is a single usage line, and a good one is never kept waiting on the network.
     const secret = await readSecret({ argvSecret: argv.secret });
-    let session: Awaited<ReturnType<typeof openSession>> | undefined;
+    let session: Session | undefined;
     try {
       await checkSecretSize(secret, argv.scheme ?? 'envelope');
-      session = await openSession(argv);
+      const { startSession } = await import('../start-session.js');
+      session = await startSession(argv);
       say('-->> Encrypting your very secret password');
       const info = await session.store.put(secret, {
         ...(argv.user !== undefined ? { appuser: argv.user } : {}),

@@ -20,8 +20,8 @@ export const listCommand: CommandModule<GlobalOptions, GlobalOptions> = {
         'A JSON array of { appuser, scheme, keyArn, createdAt, legacy, unreadable? }',
       ),
   handler: async (argv) => {
-    const { openSession } = await import('../session.js');
-    const session = await openSession(argv);
+    const { startSession } = await import('../start-session.js');
+    const session = await startSession(argv);
     try {
       const items = [];
       for await (const item of session.store.list()) items.push(item);

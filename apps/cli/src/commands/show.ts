@@ -17,8 +17,8 @@ export const showCommand: CommandModule<GlobalOptions, ShowOptions> = {
   handler: async (argv) => {
     const { checkUserId } = await import('../io/check-input.js');
     await checkUserId(argv.user);
-    const { openSession } = await import('../session.js');
-    const session = await openSession(argv);
+    const { startSession } = await import('../start-session.js');
+    const session = await startSession(argv);
     try {
       const item = await session.store.describe(argv.user);
       const table = session.config.table.value;

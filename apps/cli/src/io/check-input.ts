@@ -8,7 +8,7 @@ import { usageError } from '../errors.js';
 
 /** Throws core's INVALID_ID error (exit 2) for an id the store would refuse. */
 export async function checkUserId(id: string): Promise<void> {
-  const { validateUserId } = await import('@kms-demo/core');
+  const { validateUserId } = await import('@kms-demo/core/input');
   validateUserId(id);
 }
 
@@ -17,7 +17,9 @@ export async function checkSecretSize(
   secret: Uint8Array,
   scheme: 'envelope' | 'direct',
 ): Promise<void> {
-  const { DIRECT_MAX_SECRET_BYTES, ENVELOPE_MAX_SECRET_BYTES } = await import('@kms-demo/core');
+  const { DIRECT_MAX_SECRET_BYTES, ENVELOPE_MAX_SECRET_BYTES } = await import(
+    '@kms-demo/core/input'
+  );
   const limit = scheme === 'direct' ? DIRECT_MAX_SECRET_BYTES : ENVELOPE_MAX_SECRET_BYTES;
   if (secret.byteLength <= limit) return;
   const advice =

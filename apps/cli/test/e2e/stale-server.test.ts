@@ -35,8 +35,9 @@ afterAll(async () => {
 });
 
 /** The 32-hex-digit build hash scripts/build.mjs stamps into the bundle. */
+/** The build id's hash: a quoted string of its own, or after `+` in the minified bundle. */
 function buildHashes(text: string): string[] {
-  return [...text.matchAll(/"([0-9a-f]{32})"/g)].map((m) => m[1] as string);
+  return [...text.matchAll(/["+]([0-9a-f]{32})["`]/g)].map((m) => m[1] as string);
 }
 
 function runOther(args: string[], input = '') {

@@ -30,12 +30,15 @@ afterAll(async () => {
 });
 
 /** The source modules (metafile input paths) and CommonJS files one run loaded. */
-async function loadedBy(args: string[]): Promise<{ code: number | null; modules: string[] }> {
+async function loadedBy(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; modules: string[] }> {
   const traceFile = join(dir, 'trace.txt');
   const r = spawnSync(
     process.execPath,
     ['--import', pathToFileURL(tracer).href, join(outdir, 'kms-demo.js'), ...args],
-    { env: { PATH: '/usr/bin:/bin', KMS_DEMO_TRACE_FILE: traceFile }, encoding: 'utf8' },
+    { env: { PATH: '/usr/bin:/bin', KMS_DEMO_TRACE_FILE: traceFile, ...env }, encoding: 'utf8' },
   );
   const loaded = (await readFile(traceFile, 'utf8')).split('\n').filter(Boolean);
   const modules: string[] = [];
@@ -65,11 +68,23 @@ describe('what start-up loads', () => {
     expect(modules).toContain('src/bin.ts');
   });
 
-  it('the trace can fail: a command that validates an id with core loads core and the SDK', async () => {
-    // An invalid id is refused by core's validator (exit 2) before any server is needed.
+  it("a bad id is refused after loading core's input checks only, not the SDK", async () => {
     const { code, modules } = await loadedBy(['decrypt', 'NOT VALID']);
     expect(code).toBe(2);
-    expect(modules.some((m) => m.includes('packages/core/'))).toBe(true);
+    expect(modules.some((m) => /packages\/core\/.*storage\/ids/.test(m))).toBe(true);
+    expect(modules.filter((m) => /@aws-sdk|@aws-crypto/.test(m))).toEqual([]);
+  });
+
+  it('the trace can fail: a command that reaches the store loads core and the SDK', async () => {
+    // Nothing listens on port 9: the request fails at once, after the SDK has loaded.
+    const { code, modules } = await loadedBy(['decrypt', 'abcde'], {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE00',
+      AWS_SECRET_ACCESS_KEY: 'example-secret-of-a-test-that-sends-nothing',
+      AWS_REGION: 'us-east-1',
+    });
+    expect(code).toBe(1);
+    expect(modules.some((m) => /packages\/core\/.*secret-store/.test(m))).toBe(true);
     expect(modules.some((m) => m.includes('@aws-sdk'))).toBe(true);
   });
 });

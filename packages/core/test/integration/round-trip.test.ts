@@ -115,6 +115,20 @@ describe('ids and item lifecycle', () => {
     const missing = emulator.store({ tableName: 'no-such-table' });
     await expect(missing.get('alice')).rejects.toMatchObject({ code: 'TABLE_NOT_FOUND' });
   });
+
+  // get() looks the key up while it reads the item: the item's own error still wins.
+  it('get of a missing id under a key that does not exist is NOT_FOUND, not a key error', async () => {
+    const noKey = emulator.store({ keyId: 'alias/no-such-key' });
+    await expect(noKey.get('nobody-here')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('get of a stored id under a key that does not exist is that key error', async () => {
+    const { appuser } = await store.put(utf8('kept'));
+    const noKey = emulator.store({ keyId: 'alias/no-such-key' });
+    const error = await noKey.get(appuser).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'KEY_UNAVAILABLE' });
+    expect((await store.get(appuser)).secret).toEqual(utf8('kept'));
+  });
 });
 
 describe('legacy items written by the original demo', () => {
