@@ -111,9 +111,9 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     async get(appuser, { allowLegacy = false } = {}) {
       validateUserId(appuser);
       // The key's ARN (DescribeKey) is looked up while the item is read, not after: one
-      // round trip less per decrypt. The item's errors (not found, legacy) still come first.
+      // round trip less per decrypt. The item's errors (not found, legacy) still come first;
+      // a lookup that fails meanwhile is handled by keyArnCache, never left unhandled.
       const configuredArn = resolveKeyArn();
-      configuredArn.catch(() => {});
       const item = await readExisting(appuser);
       if (item.scheme === 'legacy' && !allowLegacy) throw legacyRefused(appuser);
       const keyArn = readingKeyFor(item, await configuredArn);
