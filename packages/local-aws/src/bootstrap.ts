@@ -21,16 +21,18 @@ export async function bootstrapResources(
   dynamo: DynamoBackend,
   keyPolicy?: { document: string; replaces: string[] },
 ): Promise<string> {
-  let keyArn: string;
-  try {
-    keyArn = await kms.ensureKeyWithAlias(KEY_ALIAS, KEY_DESCRIPTION, keyPolicy);
-  } catch (error) {
+  // Independent of each other: the key's state file is written while the table is made.
+  const [key, table] = await Promise.allSettled([
+    kms.ensureKeyWithAlias(KEY_ALIAS, KEY_DESCRIPTION, keyPolicy),
+    ensureTable(dynamo),
+  ]);
+  if (key.status === 'rejected') {
     throw new LocalAwsError('BOOTSTRAP_FAILED', `Could not create the KMS key ${KEY_ALIAS}.`, {
-      cause: error,
+      cause: key.reason,
     });
   }
-  await ensureTable(dynamo);
-  return keyArn;
+  if (table.status === 'rejected') throw table.reason;
+  return key.value;
 }
 
 /** The ARN of the key behind alias/demo-kms if it exists, else an empty string. */
@@ -45,6 +47,9 @@ export async function findBootstrapKeyArn(kms: KmsService): Promise<string> {
   }
 }
 
+/** How long a new table may take to become ACTIVE. */
+const ACTIVE_WAIT_MS = 1000;
+
 interface TableDescription {
   TableStatus?: string;
   KeySchema?: { AttributeName: string; KeyType: string }[];
@@ -53,13 +58,13 @@ interface TableDescription {
 async function ensureTable(dynamo: DynamoBackend): Promise<void> {
   let table = await describeTable(dynamo);
   if (!table) {
-    await callDynamo(dynamo, 'CreateTable', {
+    const created = (await callDynamo(dynamo, 'CreateTable', {
       TableName: TABLE_NAME,
       AttributeDefinitions: [{ AttributeName: PARTITION_KEY, AttributeType: PARTITION_KEY_TYPE }],
       KeySchema: [{ AttributeName: PARTITION_KEY, KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
-    });
-    table = await describeTable(dynamo);
+    })) as { TableDescription?: TableDescription };
+    table = created.TableDescription;
   }
   const keys = table?.KeySchema ?? [];
   if (keys.length !== 1 || keys[0]?.AttributeName !== PARTITION_KEY) {
@@ -68,9 +73,11 @@ async function ensureTable(dynamo: DynamoBackend): Promise<void> {
       `Table ${TABLE_NAME} exists with a key schema other than a "${PARTITION_KEY}" partition key; delete it and start again.`,
     );
   }
-  // Tables are created with no delay here, but become ACTIVE on the next tick.
-  for (let i = 0; table?.TableStatus !== 'ACTIVE' && i < 100; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  // Tables are created with no delay here, but become ACTIVE a moment later (dynalite
+  // records that on its next turn): asked again after a millisecond, for a second at most.
+  const deadline = Date.now() + ACTIVE_WAIT_MS;
+  while (table?.TableStatus !== 'ACTIVE' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
     table = await describeTable(dynamo);
   }
 }

@@ -1,12 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { LocalPrincipalName, PolicyDocument } from '@kms-demo/spec';
+import { type LocalPrincipalName, type PolicyDocument, TABLE_NAME } from '@kms-demo/spec';
 import { ActivityTracker } from './activity-tracker.js';
 import { SignatureVerifier } from './auth/verify-signature.js';
 import type { Denial } from './authz/authorize.js';
 import { type LocalPrincipal, localKeyPolicy, localPrincipals } from './authz/local-principals.js';
 import { bootstrapResources, findBootstrapKeyArn } from './bootstrap.js';
+import { loadDynaliteWorker } from './dynamodb/dynalite-worker.js';
 import { openTableStore } from './dynamodb/open-table-store.js';
 import { LocalAwsError } from './errors.js';
 import { FaultInjector } from './faults.js';
@@ -20,7 +21,7 @@ import { checkKmsNotLost } from './state/integrity.js';
 import { readManifest } from './state/manifest.js';
 import { checkStateDirSafety } from './state/safety.js';
 import { ensurePrivateDir } from './state/state-dir.js';
-import { acquireStateLock } from './state/state-lock.js';
+import { acquireStateLock, type StateLock } from './state/state-lock.js';
 import { countTableItems } from './state/table-census.js';
 import { createTrailRecorder } from './trail/recorder.js';
 import { Trail } from './trail/trail.js';
@@ -69,12 +70,21 @@ const DRAIN_TIMEOUT_MS = 5000;
  */
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
   const opts = resolveOptions(options);
-  // Owner and modes first: nothing in a state dir someone else could write is trusted.
-  await checkStateDirSafety(opts.stateDir);
-  await ensurePrivateDir(opts.stateDir);
-  const lock = await acquireStateLock(opts.stateDir);
+  // Loading dynalite, the longest step of a start, reads no state: it runs while this
+  // thread checks, locks and prepares the state dir. The store is opened only after that.
+  const dynalite = loadDynaliteWorker();
+  let lock: StateLock;
+  try {
+    // Owner and modes first: nothing in a state dir someone else could write is trusted.
+    await checkStateDirSafety(opts.stateDir);
+    await ensurePrivateDir(opts.stateDir);
+    lock = await acquireStateLock(opts.stateDir);
+  } catch (error) {
+    await dynalite.discard();
+    throw error;
+  }
   // Undone in reverse order if start fails, and by close() once it succeeded.
-  const teardown: (() => Promise<void>)[] = [() => lock.release()];
+  const teardown: (() => Promise<void>)[] = [() => lock.release(), () => dynalite.discard()];
   const undo = async () => {
     for (const step of [...teardown].reverse()) await step().catch(() => {});
   };
@@ -86,13 +96,18 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     const kms = await openKms(opts, () => ledger?.schedule());
     teardown.push(() => kms.close());
     const dataDir = join(opts.stateDir, 'dynamodb');
+    let counted: Record<string, number> = {};
     // Refuses a store that lost files, and leaves it as it was (open-table-store.ts).
     const dynamo = await openTableStore({
       dataDir,
       region: opts.region,
       accountId: opts.accountId,
       manifest,
-      verify: (found) => checkKmsNotLost(kms.statePath, kms.keyIds().length, manifest, found),
+      worker: dynalite,
+      verify: (found) => {
+        checkKmsNotLost(kms.statePath, kms.keyIds().length, manifest, found);
+        counted = found;
+      },
     });
     teardown.push(() => dynamo.close());
     const policyFor = (allowLegacyItems: boolean) =>
@@ -119,7 +134,12 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       (error) => reportInternal(error, 'manifest.json'),
       false,
     );
-    await newLedger.settle();
+    // Nothing wrote to the store since it was counted on opening, but bootstrap may have
+    // created the table: empty, if it was not among those counted.
+    await newLedger.settle({
+      keyIds: kms.keyIds(),
+      tables: opts.bootstrap ? { [TABLE_NAME]: 0, ...counted } : counted,
+    });
     ledger = newLedger;
     teardown.push(() => newLedger.close());
 

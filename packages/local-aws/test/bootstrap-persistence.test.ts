@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
@@ -55,6 +55,9 @@ describe('bootstrap and persistence across restarts', () => {
     const second = await startLocalAws({ stateDir });
     try {
       expect(second.keyArn).toBe(first.keyArn);
+      // Counted on opening, and recorded as this start's settled point.
+      const manifest = JSON.parse(await readFile(join(stateDir, 'manifest.json'), 'utf8'));
+      expect(manifest).toMatchObject({ settled: true, tables: { [TABLE_NAME]: 1 } });
       // Compared without printing them should the test fail.
       expect(second.credentials.accessKeyId).toBe(first.credentials.accessKeyId);
       expect(second.credentials.secretAccessKey === first.credentials.secretAccessKey).toBe(true);
@@ -81,6 +84,23 @@ describe('bootstrap and persistence across restarts', () => {
       expect((await stat(join(stateDir, 'credentials', `${name}.json`))).mode & 0o777).toBe(0o600);
     }
     expect((await stat(join(stateDir, 'dynamodb'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('records at once, in a settled manifest, the key and the empty table a fresh start made', async () => {
+    // What a crash right after the first start leaves for the next start to check against.
+    const fresh = await makeStateDir();
+    const started = await startLocalAws({ stateDir: fresh });
+    try {
+      const manifest = JSON.parse(await readFile(join(fresh, 'manifest.json'), 'utf8'));
+      expect(manifest).toMatchObject({
+        settled: true,
+        keyIds: [started.keyArn.split('/').pop()],
+        tables: { [TABLE_NAME]: 0 },
+      });
+    } finally {
+      await started.close();
+      await removeStateDir(fresh);
+    }
   });
 
   it('with bootstrap off, creates nothing but still reports an existing key', async () => {

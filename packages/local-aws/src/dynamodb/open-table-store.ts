@@ -5,7 +5,8 @@ import type { Manifest } from '../state/manifest.js';
 import { ensurePrivateDir } from '../state/state-dir.js';
 import { countTableItems } from '../state/table-census.js';
 import { type DynamoBackend, startDynamoBackend } from './dynalite-backend.js';
-import { takeOpenSnapshot } from './open-snapshot.js';
+import type { LoadingDynalite } from './dynalite-worker.js';
+import { type OpenSnapshot, takeOpenSnapshot } from './open-snapshot.js';
 
 export interface OpenTableStoreOptions {
   dataDir: string;
@@ -14,6 +15,11 @@ export interface OpenTableStoreOptions {
   manifest: Manifest | undefined;
   /** More checks on the item counts found, before anything is written; throw to refuse. */
   verify?: (found: Record<string, number>) => void;
+  /**
+   * A dynalite worker already loading (loadDynaliteWorker), which this call then owns:
+   * it is ended if the store is refused. By default one is started.
+   */
+  worker?: LoadingDynalite;
 }
 
 /**
@@ -23,9 +29,15 @@ export interface OpenTableStoreOptions {
  * back as they were (open-snapshot.ts), so a refused start removes nothing.
  */
 export async function openTableStore(options: OpenTableStoreOptions): Promise<DynamoBackend> {
-  await ensurePrivateDir(options.dataDir);
-  await checkTableStoreBeforeOpen(options.dataDir, options.manifest);
-  const snapshot = await takeOpenSnapshot(options.dataDir);
+  let snapshot: OpenSnapshot;
+  try {
+    await ensurePrivateDir(options.dataDir);
+    await checkTableStoreBeforeOpen(options.dataDir, options.manifest);
+    snapshot = await takeOpenSnapshot(options.dataDir);
+  } catch (error) {
+    await options.worker?.discard();
+    throw error;
+  }
   let dynamo: DynamoBackend;
   try {
     dynamo = await startDynamoBackend(options);

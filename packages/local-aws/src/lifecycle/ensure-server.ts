@@ -7,6 +7,7 @@ import { findRunningServer, type RunningServer } from '../state/discovery.js';
 import { withPath } from '../state/fs-errors.js';
 import { stateDirInUse } from '../state/state-lock.js';
 import { credentialsPath } from './credentials.js';
+import { ServerRecordWatch } from './record-watch.js';
 import { START_LOCK_FILE, serverStatus } from './server-status.js';
 import { tryAcquireStartLock } from './start-lock.js';
 import { stopServer } from './stop-server.js';
@@ -58,57 +59,64 @@ export async function ensureServer(
   const log = join(stateDir, SERVER_LOG_FILE);
   let failedStarts = 0;
   let unresponsiveSince: number | undefined;
-  while (Date.now() < deadline) {
-    const status = await serverStatus(stateDir);
-    if (status.state === 'running') {
-      const usable = await usableOrRestart(stateDir, status.server, options);
-      if (usable) return usable;
-    }
-    if (status.state === 'unresponsive') {
-      unresponsiveSince ??= Date.now();
-      if (status.suspended || Date.now() - unresponsiveSince > UNRESPONSIVE_MS) {
-        throw hung(status.pid, status.suspended);
+  let waiting: ServerRecordWatch | undefined;
+  try {
+    while (Date.now() < deadline) {
+      const status = await serverStatus(stateDir);
+      if (status.state === 'running') {
+        const usable = await usableOrRestart(stateDir, status.server, options);
+        if (usable) return usable;
       }
-      await sleep(POLL_MS);
-      continue;
-    }
-    unresponsiveSince = undefined;
-    const release = await withPath(join(stateDir, START_LOCK_FILE), 'create', () =>
-      tryAcquireStartLock(stateDir),
-    );
-    if (!release) {
-      await sleep(POLL_MS);
-      continue;
-    }
-    let outcome: EnsuredServer | Exited;
-    try {
-      outcome = await startUnderLock(stateDir, log, deadline, options);
-    } finally {
-      await release();
-    }
-    if (!('exitCode' in outcome)) return outcome;
-    // Exit code 2: the server refused the state dir (damaged, unsafe); trying again
-    // cannot help.
-    if (outcome.exitCode === REFUSED_EXIT_CODE) {
-      const why = await lastLogLine(log);
-      throw new LocalAwsError(
-        'SERVER_START_REFUSED',
-        `The local server did not start: ${why ?? `it refused the state dir; see ${log}`}`,
+      if (status.state === 'unresponsive') {
+        unresponsiveSince ??= Date.now();
+        if (status.suspended || Date.now() - unresponsiveSince > UNRESPONSIVE_MS) {
+          throw hung(status.pid, status.suspended);
+        }
+        await sleep(POLL_MS);
+        continue;
+      }
+      unresponsiveSince = undefined;
+      const release = await withPath(join(stateDir, START_LOCK_FILE), 'create', () =>
+        tryAcquireStartLock(stateDir),
       );
+      if (!release) {
+        // Another process is starting it: looked at again once it records itself.
+        waiting ??= new ServerRecordWatch(stateDir);
+        await waiting.next(POLL_MS);
+        continue;
+      }
+      let outcome: EnsuredServer | Exited;
+      try {
+        outcome = await startUnderLock(stateDir, log, deadline, options);
+      } finally {
+        await release();
+      }
+      if (!('exitCode' in outcome)) return outcome;
+      // Exit code 2: the server refused the state dir (damaged, unsafe); trying again
+      // cannot help.
+      if (outcome.exitCode === REFUSED_EXIT_CODE) {
+        const why = await lastLogLine(log);
+        throw new LocalAwsError(
+          'SERVER_START_REFUSED',
+          `The local server did not start: ${why ?? `it refused the state dir; see ${log}`}`,
+        );
+      }
+      // The server exited before answering. While another process still holds the state
+      // dir (a server finishing its shutdown) that is a matter of time; any other early
+      // exit is retried a few times, then reported with the log's last line.
+      if (!(await stateDirInUse(stateDir)) && ++failedStarts >= MAX_FAILED_STARTS) {
+        const why = await lastLogLine(log);
+        throw new LocalAwsError(
+          'SERVER_START_FAILED',
+          why
+            ? `The local server did not start: ${why}`
+            : `The local server did not start; see ${log}, or run 'kms-demo local start' to watch it.`,
+        );
+      }
+      await sleep(Math.min(RETRY_MAX_MS, POLL_MS * 2 ** failedStarts));
     }
-    // The server exited before answering. While another process still holds the state
-    // dir (a server finishing its shutdown) that is a matter of time; any other early
-    // exit is retried a few times, then reported with the log's last line.
-    if (!(await stateDirInUse(stateDir)) && ++failedStarts >= MAX_FAILED_STARTS) {
-      const why = await lastLogLine(log);
-      throw new LocalAwsError(
-        'SERVER_START_FAILED',
-        why
-          ? `The local server did not start: ${why}`
-          : `The local server did not start; see ${log}, or run 'kms-demo local start' to watch it.`,
-      );
-    }
-    await sleep(Math.min(RETRY_MAX_MS, POLL_MS * 2 ** failedStarts));
+  } finally {
+    waiting?.close();
   }
   throw new LocalAwsError(
     'SERVER_START_FAILED',
@@ -167,27 +175,34 @@ async function startUnderLock(
 ): Promise<EnsuredServer | Exited> {
   const again = await findRunningServer(stateDir);
   if (again) return { ...again, started: false };
-  const exited = await spawnServer(stateDir, log, options.command);
-  while (Date.now() < deadline) {
+  // Watched from before the spawn, so that the server's record is not missed.
+  const record = new ServerRecordWatch(stateDir);
+  try {
+    const exited = await spawnServer(stateDir, log, options.command);
+    while (Date.now() < deadline) {
+      const up = await findRunningServer(stateDir);
+      if (up) return { ...up, started: true };
+      if (exited.done) break;
+      // Looks again as soon as the server records itself, or exits.
+      await Promise.race([record.next(POLL_MS), exited.ended]);
+    }
     const up = await findRunningServer(stateDir);
     if (up) return { ...up, started: true };
-    if (exited.done) break;
-    await sleep(POLL_MS);
+    if (exited.done) return { exitCode: exited.code };
+    throw new LocalAwsError(
+      'SERVER_START_FAILED',
+      `Timed out waiting for the local server of ${stateDir}; see ${log}.`,
+    );
+  } finally {
+    record.close();
   }
-  const up = await findRunningServer(stateDir);
-  if (up) return { ...up, started: true };
-  if (exited.done) return { exitCode: exited.code };
-  throw new LocalAwsError(
-    'SERVER_START_FAILED',
-    `Timed out waiting for the local server of ${stateDir}; see ${log}.`,
-  );
 }
 
 async function spawnServer(
   stateDir: string,
   log: string,
   command: EnsureServerOptions['command'],
-): Promise<{ done: boolean; code: number | null }> {
+): Promise<{ done: boolean; code: number | null; ended: Promise<void> }> {
   const logFile = await withPath(log, 'create', () => open(log, 'w', 0o600));
   const child = spawn(command.execPath, command.args, {
     detached: true,
@@ -195,13 +210,22 @@ async function spawnServer(
     env: { ...command.env, KMS_DEMO_HOME: stateDir },
   });
   await logFile.close();
-  const state = { done: false, code: null as number | null };
+  let end: () => void = () => {};
+  const state = {
+    done: false,
+    code: null as number | null,
+    ended: new Promise<void>((resolve) => {
+      end = resolve;
+    }),
+  };
   child.once('exit', (code) => {
     state.code = code;
     state.done = true;
+    end();
   });
   child.once('error', () => {
     state.done = true;
+    end();
   });
   child.unref();
   return state;

@@ -66,11 +66,14 @@ export class DataLedger {
     this.timer.unref();
   }
 
-  /** Counts and records a settled manifest, unless writes are in flight. */
-  settle(): Promise<void> {
+  /**
+   * Counts and records a settled manifest, unless writes are in flight. `known`: counts
+   * the caller has just taken with no write since, recorded instead of counting again.
+   */
+  settle(known?: Census): Promise<void> {
     const step = this.chain.then(async () => {
       if (this.inFlight > 0) return;
-      const census = await this.census();
+      const census = known ?? (await this.census());
       await writeManifest(this.stateDir, { ...census, settled: true });
       this.lastCensus = census;
       this.settled = true;

@@ -14,7 +14,7 @@ export interface RunningServer {
   meta?: Record<string, string>;
 }
 
-const SERVER_FILE = 'server.json';
+export const SERVER_FILE = 'server.json';
 const PROBE_TIMEOUT_MS = 1000;
 
 export async function writeServerInfo(stateDir: string, info: RunningServer): Promise<void> {

@@ -44,6 +44,9 @@ export const localStartCommand: CommandModule<GlobalOptions, StartOptions> = {
     if (argv.idleTimeout !== undefined && !(argv.idleTimeout > 0)) {
       throw usageError('--idle-timeout must be a positive number of seconds');
     }
+    // The server's longest start-up step, loading dynalite (in a worker thread), runs
+    // beside loading the rest of the emulator and preparing the state dir.
+    (await import('@kms-demo/local-aws/preload')).preloadDynalite();
     const { prepareStateDir, resolveStateDir } = await import('../../config/state-dir.js');
     const { serverMeta } = await import('../../local/server-meta.js');
     const { describeStop, runLocalAwsForeground, serverStatus, stopServer, tryAcquireStartLock } =
