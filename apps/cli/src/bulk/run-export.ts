@@ -9,6 +9,7 @@ import { displayPath, outJson, printable, say } from '../io/output.js';
 import { redact } from '../io/redact.js';
 import { openSession } from '../session.js';
 import { bulkStoreFor } from './bulk-store-for.js';
+import { createCryptoPool } from './crypto-pool.js';
 import { createLimiter } from './limiter.js';
 import { startProgress } from './progress.js';
 
@@ -64,7 +65,9 @@ export async function runExport(argv: ExportOptions): Promise<void> {
   const output = await openOutput(argv);
   const session = await openSession(argv, { bulk: true });
   const table = session.config.table.value;
-  const store = bulkStoreFor(session);
+  // An encrypted export decrypts nothing: no workers for it.
+  const pool = createCryptoPool(argv.encrypted ? 0 : undefined);
+  const store = bulkStoreFor(session, table, pool);
   const counts = { exported: 0, failed: 0 };
   const progress = await startProgress('exporting', false);
   const limit = createLimiter(argv.concurrency);
@@ -101,9 +104,10 @@ export async function runExport(argv: ExportOptions): Promise<void> {
     }
   }
 
+  let pending: Promise<void> | undefined;
   try {
-    let page: StoredItem[] = [];
-    const flush = async () => {
+    // The next page is scanned while this one is decrypted: one page ahead, no more.
+    const flush = async (page: StoredItem[]) => {
       const lines = await Promise.all(page.map((item) => limit(() => lineOf(item))));
       for (const line of lines) {
         if (line === undefined) continue;
@@ -111,19 +115,33 @@ export async function runExport(argv: ExportOptions): Promise<void> {
         counts.exported += 1;
       }
       progress.update(counts.exported + counts.failed);
-      page = [];
     };
+    const hand = async (page: StoredItem[]) => {
+      await pending;
+      pending = flush(page);
+      // Awaited when the next page is handed over (or at the end); a write error is
+      // thrown from there.
+      pending.catch(() => {});
+    };
+    let page: StoredItem[] = [];
     for await (const scanned of store.scan(PAGE_SIZE)) {
       if (!scanned.ok) {
         fail(scanned.appuser, scanned.error);
         continue;
       }
       page.push(scanned.item);
-      if (page.length === PAGE_SIZE) await flush();
+      if (page.length === PAGE_SIZE) {
+        await hand(page);
+        page = [];
+      }
     }
-    await flush();
+    await hand(page);
+    await pending;
   } finally {
+    // A failed scan leaves the page before it in flight: let it finish before closing.
+    await pending?.catch(() => {});
     progress.stop();
+    await pool.close();
     session.close();
     if (output.stream !== process.stdout) {
       output.stream.end();
