@@ -59,3 +59,26 @@ export function exactBytes<T extends Record<string, unknown>>(
   }
   return { value: out as T, transfer };
 }
+
+/**
+ * Sends messages in batches: those posted in one turn of the event loop go as one
+ * message (an array), since waking the other thread costs more than a small message.
+ */
+export function batchedPoster<M>(
+  post: (messages: M[], transfer: ArrayBuffer[]) => void,
+): (message: M, transfer?: ArrayBuffer[]) => void {
+  let messages: M[] = [];
+  let transfers: ArrayBuffer[] = [];
+  const flush = () => {
+    const batch = messages;
+    const transfer = transfers;
+    messages = [];
+    transfers = [];
+    post(batch, transfer);
+  };
+  return (message, transfer = []) => {
+    if (messages.length === 0) setImmediate(flush);
+    messages.push(message);
+    transfers.push(...transfer);
+  };
+}

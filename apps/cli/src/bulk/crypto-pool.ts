@@ -11,9 +11,11 @@ import {
   schemeCipher,
 } from '@kms-demo/core';
 import {
+  batchedPoster,
   type CipherOp,
   type DoneMessage,
   exactBytes,
+  type JobMessage,
   type KmsRequestMessage,
   type KmsResponseMessage,
 } from './crypto-messages.js';
@@ -61,6 +63,10 @@ export function createCryptoPool(size = defaultPoolSize()): CryptoPool {
   const workers: Worker[] = [];
   const jobs = new Map<number, Job>();
   const load = new Map<Worker, number>();
+  const posters = new Map<
+    Worker,
+    (message: JobMessage | KmsResponseMessage, transfer?: ArrayBuffer[]) => void
+  >();
   let nextJob = 0;
   let broken: Error | undefined;
 
@@ -76,25 +82,33 @@ export function createCryptoPool(size = defaultPoolSize()): CryptoPool {
   function start(): Worker {
     const worker = new Worker(script as string);
     load.set(worker, 0);
-    worker.on('message', (message: DoneMessage | KmsRequestMessage) => {
-      if (message.type === 'kms') return void serveKms(worker, message);
-      const job = jobs.get(message.id);
-      if (!job) return;
-      jobs.delete(message.id);
-      load.set(worker, (load.get(worker) ?? 1) - 1);
-      if ('result' in message) return job.resolve(message.result);
-      const { code, message: text } = message.error;
-      const options = job.kmsError === undefined ? undefined : { cause: job.kmsError };
-      job.reject(
-        code && (ERROR_CODES as readonly string[]).includes(code)
-          ? new KmsDemoError(code as ErrorCode, text, options)
-          : new Error(text, options),
-      );
+    posters.set(
+      worker,
+      batchedPoster((messages, transfer) => worker.postMessage(messages, transfer)),
+    );
+    worker.on('message', (messages: (DoneMessage | KmsRequestMessage)[]) => {
+      for (const message of messages) receive(worker, message);
     });
     worker.on('error', (error) => fail(worker, error));
     worker.on('exit', (code) => fail(worker, new Error(`a crypto worker stopped (exit ${code})`)));
     workers.push(worker);
     return worker;
+  }
+
+  function receive(worker: Worker, message: DoneMessage | KmsRequestMessage): void {
+    if (message.type === 'kms') return void serveKms(worker, message);
+    const job = jobs.get(message.id);
+    if (!job) return;
+    jobs.delete(message.id);
+    load.set(worker, (load.get(worker) ?? 1) - 1);
+    if ('result' in message) return job.resolve(message.result);
+    const { code, message: text } = message.error;
+    const options = job.kmsError === undefined ? undefined : { cause: job.kmsError };
+    job.reject(
+      code && (ERROR_CODES as readonly string[]).includes(code)
+        ? new KmsDemoError(code as ErrorCode, text, options)
+        : new Error(text, options),
+    );
   }
 
   async function serveKms(worker: Worker, request: KmsRequestMessage): Promise<void> {
@@ -131,7 +145,7 @@ export function createCryptoPool(size = defaultPoolSize()): CryptoPool {
       };
     }
     // The worker may have gone (an error ended it); its jobs have been failed then.
-    if (workers.includes(worker)) worker.postMessage(response, transfer);
+    if (workers.includes(worker)) posters.get(worker)?.(response, transfer);
   }
 
   /** The least busy worker, starting another while fewer than `size` run. */
@@ -161,10 +175,16 @@ export function createCryptoPool(size = defaultPoolSize()): CryptoPool {
       jobs.set(id, { kms, resolve, reject, worker });
       load.set(worker, (load.get(worker) ?? 0) + 1);
       const { value, transfer } = exactBytes({ data });
-      worker.postMessage(
-        { type: 'job', id, op, keyArn, binding: { ...binding }, data: value.data, scheme },
-        transfer,
-      );
+      const job: JobMessage = {
+        type: 'job',
+        id,
+        op,
+        keyArn,
+        binding: { ...binding },
+        data: value.data,
+        scheme: scheme as JobMessage['scheme'],
+      };
+      posters.get(worker)?.(job, transfer);
     });
   }
 

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { isKmsDemoError, type KmsApi, schemeCipher, type WritableScheme } from '@kms-demo/core';
 import {
+  batchedPoster,
   type DoneMessage,
   exactBytes,
   type JobMessage,
@@ -14,6 +15,9 @@ import {
 const port = parentPort;
 if (!port) throw new Error('crypto-worker runs only as a worker thread');
 
+const post = batchedPoster<DoneMessage | KmsRequestMessage>((messages, transfer) =>
+  port.postMessage(messages, transfer),
+);
 const calls = new Map<number, { resolve(output: unknown): void; reject(error: Error): void }>();
 let nextCall = 0;
 
@@ -24,7 +28,7 @@ function kmsFor(job: number): KmsApi {
       calls.set(id, { resolve: resolve as (output: unknown) => void, reject });
       const { value, transfer } = exactBytes(input);
       const message: KmsRequestMessage = { type: 'kms', call: id, job, op, input: value };
-      port?.postMessage(message, transfer);
+      post(message, transfer);
     });
   return {
     encrypt: call('encrypt'),
@@ -73,10 +77,10 @@ async function runJob(job: JobMessage): Promise<void> {
   } finally {
     job.data.fill(0);
   }
-  port?.postMessage(done, transfer);
+  post(done, transfer);
 }
 
-port.on('message', (message: JobMessage | KmsResponseMessage) => {
+function receive(message: JobMessage | KmsResponseMessage): void {
   if (message.type === 'job') {
     void runJob(message);
     return;
@@ -86,4 +90,8 @@ port.on('message', (message: JobMessage | KmsResponseMessage) => {
   calls.delete(message.call);
   if ('error' in message) pending.reject(remoteError(message.error));
   else pending.resolve(message.output);
+}
+
+port.on('message', (messages: (JobMessage | KmsResponseMessage)[]) => {
+  for (const message of messages) receive(message);
 });

@@ -22,6 +22,7 @@ export interface ExportOptions extends GlobalOptions {
 }
 
 const PAGE_SIZE = 100;
+const PAGES_IN_FLIGHT = 3;
 
 /** One plaintext export line: text when the secret is UTF-8, else base64. */
 function plaintextLine(item: StoredItem, secret: Uint8Array): string {
@@ -104,25 +105,28 @@ export async function runExport(argv: ExportOptions): Promise<void> {
     }
   }
 
-  let pending: Promise<void> | undefined;
-  try {
-    // The next page is scanned while this one is decrypted: one page ahead, no more.
-    const flush = async (page: StoredItem[]) => {
-      const lines = await Promise.all(page.map((item) => limit(() => lineOf(item))));
-      for (const line of lines) {
+  // Pages overlap: the next one is scanned, and its items start decrypting, while the
+  // last items of the one before finish; lines are written in scan order, and at most
+  // PAGES_IN_FLIGHT pages are held.
+  const inFlight: Promise<void>[] = [];
+  let written: Promise<void> = Promise.resolve();
+  const hand = async (page: StoredItem[]) => {
+    const lines = Promise.all(page.map((item) => limit(() => lineOf(item))));
+    lines.catch(() => {});
+    written = written.then(async () => {
+      for (const line of await lines) {
         if (line === undefined) continue;
         await write(line);
         counts.exported += 1;
       }
       progress.update(counts.exported + counts.failed);
-    };
-    const hand = async (page: StoredItem[]) => {
-      await pending;
-      pending = flush(page);
-      // Awaited when the next page is handed over (or at the end); a write error is
-      // thrown from there.
-      pending.catch(() => {});
-    };
+    });
+    // Awaited in turn below (a write error is thrown from there).
+    written.catch(() => {});
+    inFlight.push(written);
+    while (inFlight.length >= PAGES_IN_FLIGHT) await inFlight.shift();
+  };
+  try {
     let page: StoredItem[] = [];
     for await (const scanned of store.scan(PAGE_SIZE)) {
       if (!scanned.ok) {
@@ -136,10 +140,10 @@ export async function runExport(argv: ExportOptions): Promise<void> {
       }
     }
     await hand(page);
-    await pending;
+    await written;
   } finally {
-    // A failed scan leaves the page before it in flight: let it finish before closing.
-    await pending?.catch(() => {});
+    // A failed scan leaves pages in flight: let them finish before closing.
+    await Promise.allSettled(inFlight);
     progress.stop();
     await pool.close();
     session.close();
