@@ -96,12 +96,18 @@ export function createCryptoPool(size = defaultPoolSize()): CryptoPool {
   }
 
   function receive(worker: Worker, message: DoneMessage | KmsRequestMessage): void {
-    if (message.type === 'kms') return void serveKms(worker, message);
+    if (message.type === 'kms') {
+      void serveKms(worker, message);
+      return;
+    }
     const job = jobs.get(message.id);
     if (!job) return;
     jobs.delete(message.id);
     load.set(worker, (load.get(worker) ?? 1) - 1);
-    if ('result' in message) return job.resolve(message.result);
+    if ('result' in message) {
+      job.resolve(message.result);
+      return;
+    }
     const { code, message: text } = message.error;
     const options = job.kmsError === undefined ? undefined : { cause: job.kmsError };
     job.reject(
