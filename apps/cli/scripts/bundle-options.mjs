@@ -74,7 +74,12 @@ function builtinsByRequire(names) {
  * which esbuild can trim to what is imported (a command or keyring, not all of them).
  */
 export const bundleOptions = {
-  entryPoints: { 'kms-demo': join(cliRoot, 'src', 'bin.ts') },
+  // The crypto worker (src/bulk/crypto-pool.ts) is an entry of its own, next to the
+  // executable, sharing its chunks.
+  entryPoints: {
+    'kms-demo': join(cliRoot, 'src', 'bin.ts'),
+    'crypto-worker': join(cliRoot, 'src', 'bulk', 'crypto-worker.ts'),
+  },
   outdir,
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,

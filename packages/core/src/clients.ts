@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { NoOpLogger } from '@smithy/core/client';
 import { BULK_MAX_ATTEMPTS, BulkRetryStrategy } from './bulk/bulk-retry-strategy.js';
 import { KmsApiClient } from './kms-api-client.js';
 import { LoopbackAwareRetryStrategy } from './retry-strategy.js';
@@ -22,7 +23,8 @@ export interface AwsClientOptions {
   maxAttempts?: number;
   /**
    * Where the SDK's own messages go (e.g. its "multiple credential sources" warning).
-   * Without one the SDK writes some of them to the console.
+   * Without one the SDK writes some of them to the console. Its info messages (every
+   * request's input and output) are dropped.
    */
   logger?: AwsLogger;
   /**
@@ -48,6 +50,26 @@ export interface AwsClients {
 
 export const DEFAULT_MAX_ATTEMPTS = 10;
 
+/**
+ * Passes debug, warn and error on to `logger` and drops info, as a NoOpLogger: for any
+ * other logger the SDK builds a filtered copy of every request's input and output (a
+ * whole Scan page) to log at info, on every call, whether or not it is kept.
+ */
+class InfoDroppingLogger extends NoOpLogger {
+  constructor(private readonly logger: AwsLogger) {
+    super();
+  }
+  override debug(...content: unknown[]): void {
+    this.logger.debug(...content);
+  }
+  override warn(...content: unknown[]): void {
+    this.logger.warn(...content);
+  }
+  override error(...content: unknown[]): void {
+    this.logger.error(...content);
+  }
+}
+
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   // The SDK needs a region before its first call and reads AWS_REGION itself; the spec's
   // default only fills the gap so a fresh machine does not fail with "Region is missing".
@@ -65,7 +87,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.logger ? { logger: new InfoDroppingLogger(options.logger) } : {}),
   });
   return { kms: new KmsApiClient(config()), dynamodb: new DynamoDBClient(config()), region };
 }

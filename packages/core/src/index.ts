@@ -21,6 +21,7 @@ export { ENVELOPE_SUITE } from './crypto/envelope.js';
 export type { EncryptionContext, KmsApi } from './crypto/kms-api.js';
 export { DIRECT_MAX_SECRET_BYTES, ENVELOPE_MAX_SECRET_BYTES } from './crypto/limits.js';
 export type { AlgorithmInfo } from './crypto/message-header.js';
+export { type Binding, type Cipher, schemeCipher } from './crypto/schemes.js';
 export type { ItemDescription } from './describe.js';
 export { ERROR_CODES, type ErrorCode, isKmsDemoError, KmsDemoError } from './errors.js';
 export { KmsApiClient, type KmsCallOptions } from './kms-api-client.js';

@@ -9,6 +9,7 @@ import { displayPath, outJson, printable, say } from '../io/output.js';
 import { redact } from '../io/redact.js';
 import { openSession } from '../session.js';
 import { bulkStoreFor } from './bulk-store-for.js';
+import { createCryptoPool } from './crypto-pool.js';
 import { createLimiter } from './limiter.js';
 import { startProgress } from './progress.js';
 
@@ -21,6 +22,7 @@ export interface ExportOptions extends GlobalOptions {
 }
 
 const PAGE_SIZE = 100;
+const PAGES_IN_FLIGHT = 3;
 
 /** One plaintext export line: text when the secret is UTF-8, else base64. */
 function plaintextLine(item: StoredItem, secret: Uint8Array): string {
@@ -64,7 +66,9 @@ export async function runExport(argv: ExportOptions): Promise<void> {
   const output = await openOutput(argv);
   const session = await openSession(argv, { bulk: true });
   const table = session.config.table.value;
-  const store = bulkStoreFor(session);
+  // An encrypted export decrypts nothing: no workers for it.
+  const pool = createCryptoPool(argv.encrypted ? 0 : undefined);
+  const store = bulkStoreFor(session, table, pool);
   const counts = { exported: 0, failed: 0 };
   const progress = await startProgress('exporting', false);
   const limit = createLimiter(argv.concurrency);
@@ -101,29 +105,47 @@ export async function runExport(argv: ExportOptions): Promise<void> {
     }
   }
 
-  try {
-    let page: StoredItem[] = [];
-    const flush = async () => {
-      const lines = await Promise.all(page.map((item) => limit(() => lineOf(item))));
-      for (const line of lines) {
+  // Pages overlap: the next one is scanned, and its items start decrypting, while the
+  // last items of the one before finish; lines are written in scan order, and at most
+  // PAGES_IN_FLIGHT pages are held.
+  const inFlight: Promise<void>[] = [];
+  let written: Promise<void> = Promise.resolve();
+  const hand = async (page: StoredItem[]) => {
+    const lines = Promise.all(page.map((item) => limit(() => lineOf(item))));
+    lines.catch(() => {});
+    written = written.then(async () => {
+      for (const line of await lines) {
         if (line === undefined) continue;
         await write(line);
         counts.exported += 1;
       }
       progress.update(counts.exported + counts.failed);
-      page = [];
-    };
+    });
+    // Awaited in turn below (a write error is thrown from there).
+    written.catch(() => {});
+    inFlight.push(written);
+    while (inFlight.length >= PAGES_IN_FLIGHT) await inFlight.shift();
+  };
+  try {
+    let page: StoredItem[] = [];
     for await (const scanned of store.scan(PAGE_SIZE)) {
       if (!scanned.ok) {
         fail(scanned.appuser, scanned.error);
         continue;
       }
       page.push(scanned.item);
-      if (page.length === PAGE_SIZE) await flush();
+      if (page.length === PAGE_SIZE) {
+        await hand(page);
+        page = [];
+      }
     }
-    await flush();
+    await hand(page);
+    await written;
   } finally {
+    // A failed scan leaves pages in flight: let them finish before closing.
+    await Promise.allSettled(inFlight);
     progress.stop();
+    await pool.close();
     session.close();
     if (output.stream !== process.stdout) {
       output.stream.end();

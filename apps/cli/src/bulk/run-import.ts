@@ -18,6 +18,7 @@ import { displayPath, outJson, say } from '../io/output.js';
 import { mentionsSecret, redact } from '../io/redact.js';
 import { openSession, type Session } from '../session.js';
 import { bulkStoreFor } from './bulk-store-for.js';
+import { createCryptoPool } from './crypto-pool.js';
 import { type InputFormat, type InputRecord, readCsv, readJsonLines } from './input-records.js';
 import { defaultJournalPath, type Journal, type JournalEntry, openJournal } from './journal.js';
 import { createLimiter } from './limiter.js';
@@ -282,7 +283,8 @@ export async function runImport(argv: ImportOptions): Promise<void> {
       },
     }),
   );
-  const store = bulkStoreFor(session);
+  const pool = createCryptoPool();
+  const store = bulkStoreFor(session, table, pool);
   const run: ImportRun = new ImportRun(store, journal, rejects, argv.concurrency, () =>
     progress.update(run.handled, size ? bytesRead / size : undefined),
   );
@@ -306,6 +308,7 @@ export async function runImport(argv: ImportOptions): Promise<void> {
     await run.finish();
   } finally {
     progress.stop();
+    await pool.close();
     await journal?.close();
     await rejects.close();
     session.close();

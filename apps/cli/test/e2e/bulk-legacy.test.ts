@@ -1,6 +1,7 @@
 import {
   CreateTableCommand,
   DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
@@ -100,5 +101,52 @@ describe("the original demo's items", () => {
     const allowed = await sandbox.run(['export', '--allow-legacy'], { env: asAdmin });
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(parseExport(allowed.stdout).get('55555')?.toString()).toBe('unbound secret');
+  });
+});
+
+describe('export of items that fail verification', () => {
+  it('fails each one alone with its typed error, whether the check or KMS refuses it', async () => {
+    const item = async (appuser: string) =>
+      (
+        await ddb.send(
+          new GetItemCommand({ TableName: 'demo-kms', Key: { appuser: { S: appuser } } }),
+        )
+      ).Item ?? {};
+    // 10001's ciphertext under another id: the encryption context names 10001.
+    await ddb.send(
+      new PutItemCommand({
+        TableName: 'demo-kms',
+        Item: { ...(await item('10001')), appuser: { S: '20001' } },
+      }),
+    );
+    // 10002's wrapped data key altered: every local check passes, KMS refuses it.
+    const original = await item('10002');
+    const message = Buffer.from(original.userpasswd?.B as Uint8Array);
+    // The key ARN in the header is followed by the wrapped key's length, then the key.
+    const arn = /arn:aws:kms:[^:]+:\d{12}:key\/[0-9a-f-]{36}/.exec(message.toString('latin1'));
+    expect(arn).not.toBeNull();
+    const at = (arn?.index ?? 0) + (arn?.[0].length ?? 0) + 2 + 10;
+    message[at] = (message[at] as number) ^ 0xff;
+    await ddb.send(
+      new PutItemCommand({
+        TableName: 'demo-kms',
+        Item: { ...original, userpasswd: { B: message } },
+      }),
+    );
+
+    const r = await sandbox.run(['export', '--allow-legacy'], { env: asAdmin });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^kms-demo: not exported: 20001: INTEGRITY: .*'20001' failed verification/m,
+    );
+    expect(r.stderr).toMatch(
+      /^kms-demo: not exported: 10002: INTEGRITY: .*'10002' failed verification in KMS \((InvalidCiphertext|IncorrectKey)Exception\)/m,
+    );
+    expect(r.stderr).toMatch(/Exported 5 secrets .* 2 failed/);
+    const back = parseExport(r.stdout);
+    expect(back.get('10001')?.toString()).toBe('old secret 1');
+    expect(back.has('10002')).toBe(false);
+    expect(r.stdout + r.stderr).not.toContain('old secret 2');
+    expect(r.stderr).not.toContain('old secret 1');
   });
 });

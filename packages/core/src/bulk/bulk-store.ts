@@ -4,7 +4,7 @@ import { awsCall } from '../aws-errors.js';
 import { keyArnCache } from '../crypto/key-arn.js';
 import type { KmsApi } from '../crypto/kms-api.js';
 import { assertSecret, assertSecretSize } from '../crypto/limits.js';
-import { open, seal } from '../crypto/schemes.js';
+import { type Cipher, schemeCipher } from '../crypto/schemes.js';
 import { isKmsDemoError, KmsDemoError } from '../errors.js';
 import { validateUserId } from '../storage/ids.js';
 import {
@@ -23,6 +23,8 @@ export interface BulkStoreOptions {
   dynamodb: DynamoDBClient;
   keyId: string;
   tableName: string;
+  /** Who encrypts and decrypts (with `kms`); this thread by default. */
+  cipher?: Cipher;
 }
 
 /** One scanned item: parsed, or the reason it could not be (never ends a scan). */
@@ -58,7 +60,7 @@ export interface BulkStore {
 export { type CreateOutcome, MAX_BATCH_ITEMS };
 
 export function createBulkStore(options: BulkStoreOptions): BulkStore {
-  const { kms, dynamodb, keyId, tableName } = options;
+  const { kms, dynamodb, keyId, tableName, cipher = schemeCipher } = options;
   const resolveKeyArn = (() => {
     const cache = keyArnCache(kms);
     return () => cache(keyId);
@@ -75,7 +77,7 @@ export function createBulkStore(options: BulkStoreOptions): BulkStore {
       assertSecret(secret);
       assertSecretSize(secret, scheme);
       const keyArn = await resolveKeyArn();
-      const ciphertext = await seal(kms, keyArn, { tableName, appuser }, secret, scheme);
+      const ciphertext = await cipher.seal(kms, keyArn, { tableName, appuser }, secret, scheme);
       return nextRevision(undefined, { appuser, ciphertext, keyArn, scheme });
     },
 
@@ -105,7 +107,13 @@ export function createBulkStore(options: BulkStoreOptions): BulkStore {
         );
       }
       if (item.scheme !== 'legacy') validateUserId(item.appuser);
-      return open(kms, keyArn, { tableName, appuser: item.appuser }, item.ciphertext, item.scheme);
+      return cipher.open(
+        kms,
+        keyArn,
+        { tableName, appuser: item.appuser },
+        item.ciphertext,
+        item.scheme,
+      );
     },
 
     async *scan(pageSize = MAX_BATCH_ITEMS) {

@@ -47,3 +47,14 @@ export async function open(
       return legacyDecrypt(kms, keyArn, ciphertext, binding.appuser);
   }
 }
+
+/**
+ * Sealing and opening with a given KMS client: `schemeCipher` does it in this thread; a
+ * caller may pass another (a pool of worker threads) that does the same work elsewhere.
+ */
+export interface Cipher {
+  seal: typeof seal;
+  open: typeof open;
+}
+
+export const schemeCipher: Cipher = { seal, open };
