@@ -444,19 +444,23 @@ export class EventCache {
     }
     const count = n as number;
     let offset = metaEnd + 1;
-    const take = (bytes: number) => {
-      const slice = body.subarray(offset, offset + bytes);
-      if (slice.length !== bytes) throw bad('is cut short');
-      offset += bytes;
-      // A copy: typed arrays need their element size's alignment.
-      return slice.buffer.slice(slice.byteOffset, slice.byteOffset + bytes);
+    const bytes = (length: number) => {
+      const slice = body.subarray(offset, offset + length);
+      if (slice.length !== length) throw bad('is cut short');
+      offset += length;
+      return slice;
+    };
+    // A copy: typed arrays need their element size's alignment.
+    const take = (length: number) => {
+      const slice = bytes(length);
+      return slice.buffer.slice(slice.byteOffset, slice.byteOffset + length);
     };
     const columns: Columns = {
       at: new Float64Array(take(count * 8)),
       fields: new Int32Array(take(count * WIDTH * 4)),
       where: new Int32Array(take(count * 8)),
       idEnds: new Int32Array(take(count * 4)),
-      ids: body.subarray(offset, (offset += idBytes as number)),
+      ids: bytes(idBytes as number),
       strings: strings as string[],
     };
     if (offset !== body.length) throw bad('has bytes past its columns');

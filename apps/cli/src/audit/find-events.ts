@@ -7,6 +7,11 @@ import { lookUpKmsPages } from './lookup-kms-events.js';
 
 /** CloudTrail's LookupEvents covers the last 90 days; the cache keeps no more. */
 export const RETENTION_MS = 90 * 86_400_000;
+/**
+ * A long window over a busy account is walked in full but only this many of its events
+ * are kept (with their records, in memory until saved); the rest stays live-only.
+ */
+const MAX_KEPT_PER_AUDIT = 250_000;
 
 export interface AuditQuery {
   /** Epoch ms: events at or after it. */
@@ -157,7 +162,8 @@ async function answer(
     const shownIds = new Set(shown.map((e) => e.id));
     const older: AuditEvent[] = [];
     let reachedSince = true;
-    let oldestSeen = covered;
+    let keptAll = true;
+    let oldestKept = covered;
     fetchedAt ??= o.now;
     for await (const page of lookUpKmsPages(client, {
       start: q.since,
@@ -166,8 +172,12 @@ async function answer(
       for (const found of page) {
         const e = toAuditEvent(found);
         if (!e) continue;
-        older.push(e);
-        oldestSeen = Math.min(oldestSeen, e.at);
+        if (older.length < MAX_KEPT_PER_AUDIT) {
+          older.push(e);
+          oldestKept = Math.min(oldestKept, e.at);
+        } else {
+          keptAll = false;
+        }
         if (truncated || shownIds.has(e.id) || !q.matches(e)) continue;
         if (shown.length === q.limit) truncated = true;
         else shown.push(e);
@@ -179,8 +189,11 @@ async function answer(
     }
     account ??= older.find((e) => e.account !== undefined)?.account;
     events = events.merge(older);
-    // Pages are newest first: everything after the oldest event seen has been seen.
-    completeSince = Math.min(covered, reachedSince ? wholeSecond(q.since) : oldestSeen + 1);
+    // Pages are newest first: everything after the oldest event kept has been kept.
+    completeSince = Math.min(
+      covered,
+      reachedSince && keptAll ? wholeSecond(q.since) : oldestKept + 1,
+    );
     changed = true;
   }
 
