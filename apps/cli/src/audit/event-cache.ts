@@ -136,7 +136,7 @@ export class EventCache {
 
   /** The events as LookupEvents returned them, read back from the data file. */
   async readEvents(stored: StoredCache, events: CachedEvent[]): Promise<Event[]> {
-    const blocks = new Map<number, string[]>();
+    const blocks = new Map<number, Buffer>();
     const out: Event[] = [];
     for (const e of events) {
       if (e.event) {
@@ -144,15 +144,14 @@ export class EventCache {
         continue;
       }
       const b = e.block as number;
-      let lines = blocks.get(b);
-      if (!lines) {
-        lines = await this.readBlock(stored, b);
-        blocks.set(b, lines);
+      let block = blocks.get(b);
+      if (!block) {
+        block = await this.readBlock(stored, b);
+        blocks.set(b, block);
       }
-      const line = lines[e.line as number];
       let event: Event;
       try {
-        event = JSON.parse(line ?? '') as Event;
+        event = JSON.parse(lineOf(block, e.line as number)) as Event;
       } catch {
         throw new CacheDamagedError(`a record in block ${b} is not JSON`);
       }
@@ -247,13 +246,13 @@ export class EventCache {
     }
   }
 
-  private async readBlock(stored: StoredCache, b: number): Promise<string[]> {
+  private async readBlock(stored: StoredCache, b: number): Promise<Buffer> {
     const where = stored.blocks[b];
     if (!where || !stored.handle) throw new CacheDamagedError(`block ${b} is not in the index`);
     const bytes = Buffer.alloc(where[1]);
     try {
       await readExactly(stored.handle, bytes, where[0]);
-      return inflateSync(bytes).toString('utf8').split('\n');
+      return inflateSync(bytes);
     } catch (error) {
       throw new CacheDamagedError(`block ${b} cannot be read (${code(error) ?? 'bad data'})`);
     }
@@ -513,6 +512,17 @@ function referencedBlocks(rows: EventRows): Set<number> {
 
 function bytesOf(array: Float64Array | Int32Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** Line `n` (from 0) of a block, without splitting the others out. */
+function lineOf(block: Buffer, n: number): string {
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    start = block.indexOf(0x0a, start) + 1;
+    if (start === 0) return '';
+  }
+  const end = block.indexOf(0x0a, start);
+  return block.toString('utf8', start, end < 0 ? block.length : end);
 }
 
 /** The file's bytes; undefined when it does not exist. */

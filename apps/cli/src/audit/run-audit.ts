@@ -54,6 +54,8 @@ export async function runAudit(argv: AuditOptions): Promise<void> {
     since: since.getTime(),
     limit: argv.limit,
     matches: (e) => isAudited(e, { table, user: argv.user, all: argv.all }),
+    // Ids are letters, digits and dashes, which JSON never escapes.
+    hint: argv.user,
   };
   let found: AuditAnswer;
   let records: Event[] | undefined;
