@@ -228,8 +228,13 @@ export class EventCache {
       }
       await rename(tmp, join(this.dir, INDEX));
       tmp = undefined;
+      // Under the lock no other audit writes: any other data file is no longer named by
+      // the index, and any other temporary index was left by an audit that died saving.
       for (const name of await readdir(this.dir)) {
-        if (DATA_PATTERN.test(name) && name !== data) await unlink(join(this.dir, name));
+        const stale =
+          (DATA_PATTERN.test(name) && name !== data) ||
+          (name.startsWith(`${INDEX}.`) && name.endsWith('.tmp'));
+        if (stale) await unlink(join(this.dir, name)).catch(() => {});
       }
       return true;
     } finally {
