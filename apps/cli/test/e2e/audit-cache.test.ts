@@ -1,4 +1,4 @@
-import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +147,29 @@ describe('kms-demo audit with its local cache', () => {
     const after = await run(['audit', '--json']);
     expect(after.stderr).not.toContain('audit cache');
     expect(JSON.parse(after.stdout)).toEqual(runs[0]);
+  });
+
+  it('after an audit killed while saving (lock, temporary index, bytes past the end left), answers right and saves again', async () => {
+    const dir = cacheDir();
+    const data = (await readdir(dir)).find((name) => name.startsWith('events-')) as string;
+    await appendFile(join(dir, data), Buffer.alloc(1000, 0x5a));
+    await writeFile(join(dir, 'index.999999.0badc0de.tmp'), 'half an index');
+    await writeFile(join(dir, 'lock'), '999999');
+    const index = await readFile(join(dir, 'index'));
+    await decrypt(ids[2] as string);
+    // A lock that is not old yet: another audit may be saving; this one answers unsaved.
+    const held = await auditJson([]);
+    expect(held[0]).toMatchObject({ operation: 'Decrypt', user: ids[2] });
+    expect(held).toEqual(await auditJson(['--no-cache']));
+    expect(await readFile(join(dir, 'index'))).toEqual(index);
+    const old = new Date(Date.now() - 5 * 60_000);
+    await utimes(join(dir, 'lock'), old, old);
+    const r = await run(['audit', '--json']);
+    expect(r.stderr).not.toContain('audit cache');
+    expect(JSON.parse(r.stdout)).toEqual(held);
+    expect(await readFile(join(dir, 'index'))).not.toEqual(index);
+    expect((await readdir(dir)).sort()).toEqual([data, 'index'].sort());
+    expect(JSON.parse((await run(['audit', '--json'])).stdout)).toEqual(held);
   });
 
   it('a damaged index is discarded with a one-line note, and the answer is still right', async () => {
