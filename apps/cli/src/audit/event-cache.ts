@@ -177,8 +177,11 @@ export class EventCache {
       const referenced = referencedBlocks(next.events);
       let referencedBytes = 0;
       for (const b of referenced) referencedBytes += (base.blocks[b] as [number, number])[1];
+      // A new data file when there is none, when the cache was rebuilt (nothing of the old
+      // one is kept: none of another trail's records stays on disk), or to compact.
       const fresh =
         base.data === undefined ||
+        referenced.size === 0 ||
         (base.dataLength >= COMPACT_MIN_BYTES && referencedBytes * 2 < base.dataLength);
       const data = fresh ? `events-${randomBytes(8).toString('hex')}.bin` : (base.data as string);
       const file = await open(join(this.dir, data), fresh ? 'wx' : 'r+', 0o600);

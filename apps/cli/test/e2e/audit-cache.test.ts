@@ -236,6 +236,9 @@ describe('kms-demo audit with its local cache', () => {
     expect(after.map((e) => [e.operation, e.user])).toContainEqual(['GenerateDataKey', fresh]);
     for (const id of eventIds(after)) expect(before).not.toContain(id);
     expect(r.stderr).toMatch(/audit cache no longer matches CloudTrail .+; rebuilding it$/m);
+    // Nothing of the erased trail stays on disk either.
+    const kept = await cachedText();
+    for (const id of before) expect(kept).not.toContain(id);
     expect(after).toEqual(await auditJson(['--all', '--no-cache']));
   });
 
