@@ -32,7 +32,7 @@ export const auditCommand: CommandModule<GlobalOptions, AuditOptions> = {
       .example('$0 audit k3v9x2m7qa --since 7d', 'Who used the key for one user in the last week')
       .example(
         '$0 audit k3v9x2m7qa --no-cache',
-        'The same, answered by CloudTrail alone (no local copy)',
+        "One user's events of the last 24 hours, from CloudTrail alone (no local copy)",
       )
       .example('$0 audit --json', 'The events as CloudTrail returns them, with the parsed fields')
       .epilogue(
