@@ -11,7 +11,7 @@ export const RETENTION_MS = 90 * 86_400_000;
  * A long window over a busy account is walked in full but only this many of its events
  * are kept (with their records, in memory until saved); the rest stays live-only.
  */
-const MAX_KEPT_PER_AUDIT = 250_000;
+const MAX_KEPT_PER_AUDIT = 100_000;
 
 export interface AuditQuery {
   /** Epoch ms: events at or after it. */
