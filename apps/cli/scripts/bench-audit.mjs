@@ -1,13 +1,18 @@
 // `pnpm --filter @kms-demo/cli bench:audit`: wall times of `kms-demo audit <user>` on the
 // embedded default over a trail of BENCH_RECORDS (100,000) KMS records spread over the
 // last 12 hours, 1000 users taking turns (so every user's events span the whole trail).
-// Prints medians next to `kms-demo status`-free baselines from the same run; asserts nothing.
-//   - cold: the first audit, which starts the background server and indexes the trail;
-//   - warm: the server running, for a user's newest 10 events, its last hour, and its
-//     default window (24 h, --limit 100: every page of the trail is walked).
+// Prints medians next to baselines from the same run; asserts nothing.
+//   - first audit: starts the background server, indexes the trail, fills the cache as
+//     far as its --limit needed;
+//   - cache fill: the default window (24 h, --limit 100) the first time: every page of the
+//     trail is walked and kept;
+//   - then each case twice per round, interleaved: live (--no-cache: every page it needs
+//     is looked up, as before the cache) and cached (one LookupEvents call for what is new,
+//     the rest from the cache), with their ratio;
+//   - the cache's size on disk next to the trail's.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,46 +101,78 @@ async function writeTrail(stateDir) {
   return generation - 1;
 }
 
+/** Bytes of the files under `dir`. */
+async function diskBytes(dir) {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
 const sandbox = await mkdtemp(join(tmpdir(), 'kms-demo-bench-audit-'));
 const stateDir = join(sandbox, 'state');
 const env = { PATH: process.env.PATH, HOME: sandbox, KMS_DEMO_HOME: stateDir };
+const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 try {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const files = await writeTrail(stateDir);
   console.log(
     `kms-demo audit over ${RECORDS} trail records in ${files} files (${RUNS} runs each, medians):`,
   );
-  const rows = [];
-  const measure = (label, args, runs = RUNS) => {
-    const samples = [];
-    let lines = 0;
-    for (let i = 0; i < runs; i++) {
-      const r = run(env, args);
-      samples.push(r.ms);
-      lines = r.lines;
-    }
-    rows.push([label, median(samples), lines]);
+  const line = (label, ms, extra) =>
+    console.log(`  ${label.padEnd(58)} ${ms.toFixed(0).padStart(7)} ms  ${extra}`);
+  const once = (label, args) => {
+    const r = run(env, args);
+    line(label, r.ms, `(${r.lines} events)`);
+    return r.ms;
   };
-  measure(
-    'cold: first audit (starts the server, indexes the trail)',
-    ['audit', 'user000500', '--limit', '10'],
-    1,
-  );
-  measure('baseline: kms-demo --version', ['--version']);
-  measure('baseline: kms-demo list (one Scan, server running)', ['list']);
-  measure('audit user000500 --limit 10', ['audit', 'user000500', '--limit', '10']);
-  measure('audit user000500 --since 1h', ['audit', 'user000500', '--since', '1h']);
-  measure(
-    'audit user000500 (24 h, --limit 100: walks every page)',
-    ['audit', 'user000500'],
-    Math.min(RUNS, 3),
-  );
-  for (const [label, ms, lines] of rows) {
-    console.log(`  ${label.padEnd(60)} ${ms.toFixed(0).padStart(7)} ms  (${lines} events)`);
+  const repeat = (args, runs = RUNS) => {
+    const samples = [];
+    for (let i = 0; i < runs; i++) samples.push(run(env, args).ms);
+    return median(samples);
+  };
+  once('first audit user000500 --limit 10 (starts the server)', [
+    'audit',
+    'user000500',
+    '--limit',
+    '10',
+  ]);
+  once('cache fill: audit user000500 (24 h: walks every page)', ['audit', 'user000500']);
+  const version = repeat(['--version']);
+  line('baseline: kms-demo --version', version, '');
+  line('baseline: kms-demo list (one Scan, server running)', repeat(['list']), '');
+  const cases = [
+    ['audit user000500 --limit 10', ['audit', 'user000500', '--limit', '10']],
+    ['audit user000500 --since 1h', ['audit', 'user000500', '--since', '1h']],
+    ['audit user000500 (24 h, --limit 100)', ['audit', 'user000500']],
+    ['audit user000500 --json (24 h, --limit 100)', ['audit', 'user000500', '--json']],
+    ['audit (whole table, 24 h, --limit 100)', ['audit']],
+  ];
+  const samples = cases.map(() => ({ live: [], cached: [], lines: 0 }));
+  // A live walk of every page takes seconds: fewer rounds of those.
+  const rounds = Math.min(RUNS, 3);
+  for (let round = 0; round < rounds; round++) {
+    cases.forEach(([, args], i) => {
+      const s = samples[i];
+      s.live.push(run(env, [...args, '--no-cache']).ms);
+      const r = run(env, args);
+      s.cached.push(r.ms);
+      s.lines = r.lines;
+    });
   }
-  const version = rows[1][1];
-  const walk = rows.at(-1)[1];
-  console.log(`  full walk vs --version: ${(walk / version).toFixed(1)}x`);
+  console.log(`  live (--no-cache) vs cached, interleaved, ${rounds} rounds:`);
+  cases.forEach(([label], i) => {
+    const s = samples[i];
+    const live = median(s.live);
+    const cached = median(s.cached);
+    console.log(
+      `  ${label.padEnd(46)} live ${live.toFixed(0).padStart(6)} ms  cached ${cached.toFixed(0).padStart(5)} ms  ${(live / cached).toFixed(1).padStart(5)}x faster  (${(cached / version).toFixed(1)}x --version; ${s.lines} lines)`,
+    );
+  });
+  console.log(
+    `  on disk: cache ${mib(await diskBytes(join(stateDir, 'audit-cache')))}, trail ${mib(await diskBytes(join(stateDir, 'cloudtrail')))}`,
+  );
 } finally {
   spawnSync(process.execPath, [cli, 'local', 'stop'], { env, stdio: 'ignore' });
   await rm(sandbox, { recursive: true, force: true });

@@ -1,19 +1,32 @@
+import type { Event } from '@aws-sdk/client-cloudtrail';
 import { failedError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
-import { out, outJson, printable, say } from '../io/output.js';
+import { displayPath, out, outJson, printable, say } from '../io/output.js';
 import { addSensitive } from '../io/redact.js';
 import { formatTable } from '../io/table.js';
 import { connectTarget } from '../session.js';
-import { type AuditEvent, isAudited, toAuditEvent } from './audit-event.js';
+import { isAudited, jsonView } from './audit-event.js';
+import { openCache } from './cache-location.js';
 import { createCloudTrailClient } from './cloudtrail-client.js';
-import { lookUpKmsEvents } from './lookup-kms-events.js';
+import { CacheDamagedError } from './event-cache.js';
+import {
+  type AuditAnswer,
+  type AuditQuery,
+  findEventsCached,
+  findEventsLive,
+} from './find-events.js';
 import { parseSince } from './since.js';
+
+/** CloudTrail shows an event about 5 minutes after the call, sometimes later. */
+const AWS_LATE_EVENTS_MS = 15 * 60_000;
 
 export interface AuditOptions extends GlobalOptions {
   user?: string | undefined;
   since: string;
   limit: number;
   all?: boolean | undefined;
+  /** false (--no-cache): ask CloudTrail for every event, neither read nor write the cache. */
+  cache?: boolean | undefined;
 }
 
 /**
@@ -37,25 +50,48 @@ export async function runAudit(argv: AuditOptions): Promise<void> {
     );
   }
   const client = createCloudTrailClient(config, local, { verbose: argv.verbose === true });
-  const events: AuditEvent[] = [];
-  let truncated = false;
+  const query: AuditQuery = {
+    since: since.getTime(),
+    limit: argv.limit,
+    matches: (e) => isAudited(e, { table, user: argv.user, all: argv.all }),
+    // Ids are letters, digits and dashes, which JSON never escapes.
+    hint: argv.user,
+  };
+  let found: AuditAnswer;
+  let records: Event[] | undefined;
   try {
-    for await (const found of lookUpKmsEvents(client, since)) {
-      const event = toAuditEvent(found);
-      if (!event || !isAudited(event, { table, user: argv.user, all: argv.all })) continue;
-      if (events.length === argv.limit) {
-        truncated = true;
-        break;
-      }
-      events.push(event);
+    const cache = argv.cache === false ? undefined : await openCache(config);
+    const options = {
+      now: Date.now(),
+      overlapMs: config.target === 'local' ? 0 : AWS_LATE_EVENTS_MS,
+      notice: say,
+    };
+    found = cache
+      ? await findEventsCached(client, cache, query, options)
+      : await findEventsLive(client, query);
+    try {
+      if (argv.json) records = await found.records();
+    } catch (error) {
+      if (!(error instanceof CacheDamagedError) || !cache) throw error;
+      await found.close();
+      say(
+        `kms-demo: note: the audit cache in ${displayPath(cache.dir)} is damaged (${error.message}); rebuilding it from CloudTrail`,
+      );
+      await cache.discard();
+      found = await findEventsCached(client, cache, query, options);
+      records = await found.records();
+    } finally {
+      await found.close();
     }
   } catch (error) {
     throw explainLookupError(error);
   } finally {
     client.destroy();
   }
+  const events = found.events;
+  const truncated = found.truncated;
   if (argv.json) {
-    outJson(events.map(({ event, record, ...parsed }) => ({ ...parsed, event, record })));
+    outJson(events.map((e, i) => jsonView(e, (records as Event[])[i] as Event)));
     return;
   }
   const scope = argv.all ? 'all tables' : `table ${table}`;

@@ -22,11 +22,21 @@ export const auditCommand: CommandModule<GlobalOptions, AuditOptions> = {
         type: 'boolean',
         describe: "Every KMS event, not only those naming this table's encryption context",
       })
+      .option('cache', {
+        type: 'boolean',
+        default: true,
+        describe:
+          'Keep a local copy of looked-up events so a repeat audit asks CloudTrail only for new ones; --no-cache asks CloudTrail for every event and leaves the copy alone',
+      })
       .example('$0 audit', "This table's KMS events of the last 24 hours")
       .example('$0 audit k3v9x2m7qa --since 7d', 'Who used the key for one user in the last week')
+      .example(
+        '$0 audit k3v9x2m7qa --no-cache',
+        "One user's events of the last 24 hours, from CloudTrail alone (no local copy)",
+      )
       .example('$0 audit --json', 'The events as CloudTrail returns them, with the parsed fields')
       .epilogue(
-        'Reads CloudTrail LookupEvents, which needs cloudtrail:LookupEvents (the auditor policy, infra output auditPolicyArn). On AWS, events appear about 5 minutes after the call and the lookup covers 90 days.',
+        'Reads CloudTrail LookupEvents, which needs cloudtrail:LookupEvents (the auditor policy, infra output auditPolicyArn). On AWS, events appear about 5 minutes after the call and the lookup covers 90 days. Looked-up events (ids, times, principals, user ids, IPs; never secrets) are kept in the state dir under audit-cache/; every audit still asks CloudTrail first, and shows nothing if it refuses.',
       ) as unknown as Argv<AuditOptions>,
   handler: async (argv) => {
     if (!Number.isInteger(argv.limit) || argv.limit < 1) {

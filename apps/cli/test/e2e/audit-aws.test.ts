@@ -15,16 +15,22 @@ let endpoint: string;
 let home: string;
 let replies: { status: number; body: unknown }[] = [];
 const targets: string[] = [];
+const bodies: Record<string, unknown>[] = [];
 
 function event(id: number, user: string, errorCode?: string) {
+  return eventAt(`e${id}`, `2026-01-0${id}T10:00:00Z`, user, errorCode);
+}
+
+function eventAt(id: string, eventTime: string, user: string, errorCode?: string) {
   const record = {
+    eventID: id,
     eventVersion: '1.08',
     userIdentity: {
       type: 'AssumedRole',
       arn: 'arn:aws:sts::123456789012:assumed-role/App/s',
       sessionContext: { sessionIssuer: { userName: 'App' } },
     },
-    eventTime: `2026-01-0${id}T10:00:00Z`,
+    eventTime,
     eventSource: 'kms.amazonaws.com',
     eventName: 'Decrypt',
     sourceIPAddress: '192.0.2.7',
@@ -32,7 +38,7 @@ function event(id: number, user: string, errorCode?: string) {
     requestParameters: { encryptionContext: { table: 'demo-kms', appuser: user } },
   };
   return {
-    EventId: `e${id}`,
+    EventId: id,
     EventName: 'Decrypt',
     EventTime: Date.parse(record.eventTime) / 1000,
     EventSource: 'kms.amazonaws.com',
@@ -44,8 +50,10 @@ beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'kms-demo-audit-aws-'));
   server = createServer((req, res) => {
     targets.push(String(req.headers['x-amz-target']));
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
       const reply = replies.shift() ?? { status: 200, body: { Events: [] } };
       res.writeHead(reply.status, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(reply.body));
@@ -60,7 +68,7 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-const audit = (args: string[]) =>
+const audit = (args: string[], state = join(home, 'state')) =>
   runCli(
     [
       'audit',
@@ -78,7 +86,7 @@ const audit = (args: string[]) =>
       env: {
         PATH: process.env.PATH,
         HOME: home,
-        KMS_DEMO_HOME: join(home, 'state'),
+        KMS_DEMO_HOME: state,
         AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
         AWS_SECRET_ACCESS_KEY: 'x'.repeat(40),
         AWS_CONFIG_FILE: join(home, 'none'),
@@ -129,5 +137,76 @@ describe('kms-demo audit on AWS', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/needs cloudtrail:LookupEvents, which the app policy does not grant/);
     expect(r.stderr).toContain('auditPolicyArn');
+  });
+});
+
+describe('kms-demo audit on AWS, with its local cache', () => {
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const ago = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
+  const rows = (stdout: string) =>
+    stdout
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s+/)[0]);
+
+  it('asks again from the newest cached event less 15 minutes, adds late events once, and shows nothing when refused', async () => {
+    const state = join(home, 'state-cache');
+    replies = [
+      {
+        status: 200,
+        body: { Events: [eventAt('n1', ago(30), 'bob'), eventAt('n2', ago(60), 'bob')] },
+      },
+    ];
+    const first = await audit(['bob'], state);
+    expect(first.code, first.stderr).toBe(0);
+    expect(rows(first.stdout)).toEqual([ago(30), ago(60)].map((t) => t.replace('.000Z', 'Z')));
+
+    targets.length = 0;
+    bodies.length = 0;
+    // A new event, one that CloudTrail delivered late (older than the newest cached), and
+    // the newest cached one again (the overlap).
+    replies = [
+      {
+        status: 200,
+        body: {
+          Events: [
+            eventAt('n3', ago(5), 'bob'),
+            eventAt('n1', ago(30), 'bob'),
+            eventAt('late', ago(40), 'bob'),
+          ],
+        },
+      },
+    ];
+    const second = await audit(['bob', '--json'], state);
+    expectCleanStderr(second.stderr);
+    expect(second.code, second.stderr).toBe(0);
+    expect(targets).toEqual(['CloudTrail_20131101.LookupEvents']);
+    expect(bodies[0]?.StartTime).toBe((now - 30 * 60_000) / 1000 - 15 * 60);
+    const events = JSON.parse(second.stdout) as { event: { EventId: string } }[];
+    expect(events.map((e) => e.event.EventId)).toEqual(['n3', 'n1', 'late', 'n2']);
+
+    replies = [
+      {
+        status: 400,
+        body: {
+          __type: 'AccessDeniedException',
+          message: 'not authorized to perform: cloudtrail:LookupEvents',
+        },
+      },
+    ];
+    const refused = await audit(['bob'], state);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).not.toMatch(/Decrypt|192\.0\.2\.7/);
+
+    // Another account behind the same settings: none of the newest cached event.
+    replies = [{ status: 200, body: { Events: [eventAt('other', ago(1), 'bob')] } }];
+    const other = await audit(['bob', '--json'], state);
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).toMatch(/audit cache no longer matches CloudTrail/);
+    expect(
+      (JSON.parse(other.stdout) as { event: { EventId: string } }[]).map((e) => e.event.EventId),
+    ).toEqual(['other']);
   });
 });
