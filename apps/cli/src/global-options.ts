@@ -48,7 +48,8 @@ export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalOptions> {
     .option('json', { type: 'boolean', describe: 'Print machine-readable JSON', group: OUTPUT })
     .option('timeout', {
       type: 'number',
-      describe: 'Give up on the AWS calls after this many seconds, retries included (default 60)',
+      describe:
+        'Give up on the AWS calls after this many seconds, retries included (default 60; none for import and export)',
       group: TARGET,
     })
     .option('verbose', {

@@ -95,7 +95,10 @@ export async function openSession(
     ...(o.bulk && { bulk: true }),
   });
   const sdkClients = [clients.kms, clients.dynamodb];
-  const stopDeadline = applyDeadline(sdkClients, argv.timeout ?? DEFAULT_TIMEOUT_SECONDS);
+  // Bulk work (import, export) may rightly run for many minutes: no deadline for the whole
+  // command unless --timeout asks for one; each of its requests has its own retry budget.
+  const seconds = argv.timeout ?? (o.bulk ? undefined : DEFAULT_TIMEOUT_SECONDS);
+  const stopDeadline = seconds === undefined ? () => {} : applyDeadline(sdkClients, seconds);
   if (local && config.target === 'local') {
     const stateDir = config.stateDir;
     rediscoverOnRefused(sdkClients, async () => {
