@@ -15,15 +15,6 @@ import { sdkLogger } from './io/sdk-logger.js';
 import { ensureLocalServer } from './local/ensure-local-server.js';
 import { rediscoverOnRefused } from './local/rediscover.js';
 
-// The names that moved to connect-target.ts, for the modules that import them from here.
-export {
-  CLI_PRINCIPAL,
-  connectLocal,
-  connectTarget,
-  describePrincipal,
-  type LocalConnection,
-} from './connect-target.js';
-
 export interface Clients {
   kms: KmsApiClient;
   dynamodb: DynamoDBClient;

@@ -1,7 +1,7 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { ResolvedConfig } from '../config/types.js';
+import type { LocalConnection } from '../connect-target.js';
 import { sdkLogger } from '../io/sdk-logger.js';
-import type { LocalConnection } from '../session.js';
 
 /**
  * LookupEvents allows two requests per second per account and region; adaptive retries

@@ -1,10 +1,10 @@
 import type { Event } from '@aws-sdk/client-cloudtrail';
+import { connectTarget } from '../connect-target.js';
 import { failedError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
 import { displayPath, out, outJson, printable, say } from '../io/output.js';
 import { addSensitive } from '../io/redact.js';
 import { formatTable } from '../io/table.js';
-import { connectTarget } from '../session.js';
 import { isAudited, jsonView } from './audit-event.js';
 import { openCache } from './cache-location.js';
 import { createCloudTrailClient } from './cloudtrail-client.js';

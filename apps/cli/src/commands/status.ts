@@ -32,7 +32,8 @@ export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   handler: async (argv) => {
     const { resolveConfig } = await import('../config/resolve-config.js');
     const { findRunningServer, serverCredentials } = await import('@kms-demo/local-aws/state');
-    const { createClients, CLI_PRINCIPAL, describePrincipal } = await import('../session.js');
+    const { createClients } = await import('../session.js');
+    const { CLI_PRINCIPAL, describePrincipal } = await import('../connect-target.js');
     const { serverOrigin } = await import('../local/server-meta.js');
     const config = await resolveConfig(argv);
     const row = (setting: string, r: Resolved): Row => ({
