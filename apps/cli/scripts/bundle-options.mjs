@@ -1,6 +1,7 @@
 // The esbuild options for the CLI bundle, shared by build.mjs and the test that checks
 // what the bundle loads at start-up.
 import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,12 +44,14 @@ function lazyExternal(names) {
 }
 
 /**
- * `node:http` and `node:https` reached through `require`. An ES module import of a Node
- * built-in builds a facade of all its exports, and on Node >= 22 reading all of
- * `node:http`'s loads undici (its WebSocket and fetch classes), ~25 ms that no command
- * uses; the SDK's ES build imports `http`, its CommonJS build required it.
+ * Node's built-ins reached through `require`. An ES module import of a built-in builds a
+ * facade of all its exports, and reading them all loads what their lazy getters guard:
+ * `node:http`'s loads undici (~25 ms on Node >= 22), `node:util`'s loads worker_threads,
+ * parseArgs and more; the AWS SDK's ES build and yargs import them so, where their
+ * CommonJS builds required them.
  */
-function builtinsByRequire(names) {
+function builtinsByRequire() {
+  const names = builtinModules.filter((name) => !name.startsWith('_'));
   const filter = new RegExp(`^(node:)?(${names.join('|')})$`);
   return {
     name: 'builtins-by-require',
@@ -61,6 +64,53 @@ function builtinsByRequire(names) {
       b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({
         contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
         loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * Imports used only now and then, made lazy: each function listed for a module, when
+ * imported by a module the rule's `importer` matches, becomes a stand-in that loads the
+ * real module on its first call (esbuild evaluates a bundled module reached by `require`
+ * only when it is required). yargs imports `cliui` and `string-width` for help and usage
+ * text only, but string-width builds an Intl.Segmenter and compiles Unicode property
+ * regexps (`\p{RGI_Emoji}`) as it is evaluated: ~25 ms of every run on Node 24, `decrypt`
+ * included. yargs, yargs-parser and y18n import one function of `node:util` each, and on
+ * Node 24 importing it through `require` still reads every property of it, which loads
+ * worker_threads, parseArgs and more (~2 ms).
+ */
+function lazyImports(rules) {
+  // One stand-in per module, with every function any rule lists for it.
+  const standIns = {};
+  for (const rule of rules) {
+    for (const [name, fns] of Object.entries(rule.functions)) {
+      standIns[name] = [...new Set([...(standIns[name] ?? []), ...fns])];
+    }
+  }
+  const filter = new RegExp(`^(${Object.keys(standIns).join('|')})$`);
+  return {
+    name: 'lazy-imports',
+    setup(b) {
+      b.onResolve({ filter }, (args) => {
+        // The stand-in's own require of the real module resolves as usual.
+        if (args.namespace === 'lazy-import') return undefined;
+        const ruled = rules.some((r) => r.importer.test(args.importer) && r.functions[args.path]);
+        if (!ruled) return undefined;
+        return { path: args.path, namespace: 'lazy-import', pluginData: args.resolveDir };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'lazy-import' }, (args) => ({
+        contents: [
+          'let loaded;',
+          `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+          ...standIns[args.path].map((name) =>
+            name === 'default'
+              ? 'export default function lazyDefault(...a) { const m = load(); return (m.default ?? m)(...a); }'
+              : `export function ${name}(...a) { return load().${name}(...a); }`,
+          ),
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: args.pluginData,
       }));
     },
   };
@@ -88,7 +138,20 @@ export const bundleOptions = {
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  plugins: [lazyExternal(['dynalite']), builtinsByRequire(['http', 'https'])],
+  plugins: [
+    lazyExternal(['dynalite']),
+    lazyImports([
+      {
+        importer: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/,
+        functions: { cliui: ['default'], 'string-width': ['default'], util: ['inspect'] },
+      },
+      {
+        importer: /[\\/](yargs-parser|y18n)[\\/]build[\\/]lib[\\/]/,
+        functions: { util: ['format'] },
+      },
+    ]),
+    builtinsByRequire(),
+  ],
   define: {
     __KMS_DEMO_VERSION__: JSON.stringify(pkg.version),
     __KMS_DEMO_BUILD_ID__: JSON.stringify(BUILD_ID_PLACEHOLDER),

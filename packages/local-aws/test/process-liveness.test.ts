@@ -35,12 +35,22 @@ async function makeZombie(): Promise<number> {
     parent.stdout.once('data', (c: Buffer) => resolve(Number.parseInt(c.toString(), 10)));
     parent.once('error', reject);
   });
+  // Until the shell has become `sleep` it could still reap its child itself (then no
+  // zombie is ever left): wait for the exec before the kill.
+  const parentPid = parent.pid as number;
+  for (let i = 0; i < 500 && (await comm(parentPid)) !== 'sleep'; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
   process.kill(pid, 'SIGKILL');
-  for (let i = 0; i < 200 && processState(pid) !== 'Z'; i++) {
+  for (let i = 0; i < 500 && processState(pid) !== 'Z'; i++) {
     await new Promise((r) => setTimeout(r, 10));
   }
   expect(processState(pid)).toBe('Z');
   return pid;
+}
+
+async function comm(pid: number): Promise<string> {
+  return (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
 }
 
 describe.skipIf(!onLinux)('a process that has exited but is not yet reaped (zombie)', () => {

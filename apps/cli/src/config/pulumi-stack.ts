@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,7 +129,7 @@ export function toStackOutputs(stack: string, outputs: unknown): StackOutputs {
  * child it started (its language host, plugins, a `sleep`): killing pulumi alone would
  * leave them orphaned.
  */
-function runPulumi(
+async function runPulumi(
   pulumi: string,
   args: string[],
   cwd: string,
@@ -138,6 +137,8 @@ function runPulumi(
   timeoutMs: number,
 ): Promise<string> {
   const fullArgs = [...args, '--non-interactive'];
+  // Loaded only when there is a pulumi to run: most runs have none (the local default).
+  const { spawn } = await import('node:child_process');
   return new Promise<string>((resolve, reject) => {
     const child = spawn(pulumi, fullArgs, {
       cwd,

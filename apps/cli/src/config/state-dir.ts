@@ -1,4 +1,4 @@
-import { access, chmod, constants, mkdir, readdir } from 'node:fs/promises';
+import { accessSync, chmodSync, constants, mkdirSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { configError } from '../errors.js';
@@ -52,15 +52,16 @@ const UNUSABLE: Record<string, string> = {
 /**
  * Creates the state directory when needed and checks it can be written, so an unusable
  * setting is one configuration line naming the variable, before any server is started.
+ * Synchronous calls: every command makes them, and each is microseconds on a local dir.
  */
 export async function prepareStateDir(dir: Resolved): Promise<void> {
   await checkStateDir(dir);
   try {
-    await mkdir(dir.value, { recursive: true, mode: 0o700 });
-    await access(dir.value, constants.W_OK | constants.X_OK);
+    mkdirSync(dir.value, { recursive: true, mode: 0o700 });
+    accessSync(dir.value, constants.W_OK | constants.X_OK);
     // An empty directory made by hand (e.g. mkdir, 0755) holds nothing to trust yet: it
     // is made owner-only here. One with files in it was refused above if it was open.
-    if ((await readdir(dir.value)).length === 0) await chmod(dir.value, 0o700);
+    if (readdirSync(dir.value).length === 0) chmodSync(dir.value, 0o700);
   } catch (error) {
     const why = UNUSABLE[(error as NodeJS.ErrnoException).code ?? ''];
     if (why) throw stateDirError(dir, why, error);

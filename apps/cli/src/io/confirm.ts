@@ -1,7 +1,5 @@
-import { createInterface } from 'node:readline';
 import { usageError } from '../errors.js';
 import { PromptCancelledError } from './hidden-prompt.js';
-import { openTerminal } from './terminal.js';
 
 export interface ConfirmOptions {
   /** --yes was given. */
@@ -22,8 +20,12 @@ export async function confirm(question: string, o: ConfirmOptions): Promise<bool
   if (o.yes) return true;
   const input = o.input ?? process.stdin;
   if (!input.isTTY) throw usageError(`${o.action} needs confirmation: pass --yes`);
+  // Loaded here, not with the module: node:tty and node:readline cost ~3 ms of every run,
+  // and only a question needs them.
+  const { openTerminal } = await import('./terminal.js');
   const terminal = o.output ? undefined : openTerminal();
   const output = o.output ?? terminal ?? process.stderr;
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input, output, terminal: true });
   try {
     return await new Promise<boolean>((resolve, reject) => {

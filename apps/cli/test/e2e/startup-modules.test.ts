@@ -33,7 +33,7 @@ afterAll(async () => {
 async function loadedBy(
   args: string[],
   env: Record<string, string> = {},
-): Promise<{ code: number | null; modules: string[] }> {
+): Promise<{ code: number | null; modules: string[]; builtins: string[]; segmenters: number }> {
   const traceFile = join(dir, 'trace.txt');
   const r = spawnSync(
     process.execPath,
@@ -42,14 +42,24 @@ async function loadedBy(
   );
   const loaded = (await readFile(traceFile, 'utf8')).split('\n').filter(Boolean);
   const modules: string[] = [];
+  const builtins: string[] = [];
+  let segmenters = 0;
   for (const entry of loaded) {
     if (entry.startsWith('node:')) continue;
+    if (entry.startsWith('builtin:')) {
+      builtins.push(entry.slice('builtin:'.length));
+      continue;
+    }
+    if (entry === 'Intl.Segmenter') {
+      segmenters++;
+      continue;
+    }
     const file = entry.startsWith('file:') ? fileURLToPath(entry) : entry;
     const output = metafile.outputs[relative(process.cwd(), file)];
     // A file outside the bundle (a CommonJS package such as dynalite) counts as itself.
     modules.push(...(output ? Object.keys(output.inputs) : [file]));
   }
-  return { code: r.status, modules };
+  return { code: r.status, modules, builtins, segmenters };
 }
 
 describe('what start-up loads', () => {
@@ -75,9 +85,28 @@ describe('what start-up loads', () => {
     expect(modules.filter((m) => /@aws-sdk|@aws-crypto/.test(m))).toEqual([]);
   });
 
+  // What only some commands need stays out of the others' start-up: the help-text width
+  // work (string-width builds an Intl.Segmenter), terminal prompts (tty, readline) and
+  // running pulumi or the server (child_process). (worker_threads cannot be checked so:
+  // the tracer's own loader hook runs on a worker thread.)
+  const PROMPT_AND_SPAWN = ['tty', 'readline', 'child_process'];
+
+  it('decrypt of a bad id builds no Intl.Segmenter and loads no prompt or spawn built-in', async () => {
+    const { code, builtins, segmenters } = await loadedBy(['decrypt', 'NOT VALID']);
+    expect(code).toBe(2);
+    expect(segmenters).toBe(0);
+    expect(builtins.filter((b) => PROMPT_AND_SPAWN.includes(b))).toEqual([]);
+  });
+
+  it('--help does build the Intl.Segmenter it measures text with (the trace can see it)', async () => {
+    const { code, segmenters } = await loadedBy(['--help']);
+    expect(code).toBe(0);
+    expect(segmenters).toBeGreaterThan(0);
+  });
+
   it('the trace can fail: a command that reaches the store loads core and the SDK', async () => {
     // Nothing listens on port 9: the request fails at once, after the SDK has loaded.
-    const { code, modules } = await loadedBy(['decrypt', 'abcde'], {
+    const { code, modules, builtins, segmenters } = await loadedBy(['decrypt', 'abcde'], {
       AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
       AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE00',
       AWS_SECRET_ACCESS_KEY: 'example-secret-of-a-test-that-sends-nothing',
@@ -86,5 +115,8 @@ describe('what start-up loads', () => {
     expect(code).toBe(1);
     expect(modules.some((m) => /packages\/core\/.*secret-store/.test(m))).toBe(true);
     expect(modules.some((m) => m.includes('@aws-sdk'))).toBe(true);
+    // ...and still no help-text width work, prompt or spawn built-in on the way.
+    expect(segmenters).toBe(0);
+    expect(builtins.filter((b) => PROMPT_AND_SPAWN.includes(b))).toEqual([]);
   });
 });

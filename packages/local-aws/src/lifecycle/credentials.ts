@@ -1,4 +1,4 @@
-import { lstat } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalPrincipalName } from '@kms-demo/spec';
 import { LocalAwsError } from '../errors.js';
@@ -26,10 +26,7 @@ export async function serverCredentials(
 ): Promise<LocalAwsCredentials> {
   await checkStateDirSafety(stateDir);
   const path = credentialsPath(stateDir, principal);
-  const exists = await lstat(path).then(
-    () => true,
-    () => false,
-  );
+  const exists = lstatOrFalse(path);
   if (!exists) {
     throw new LocalAwsError(
       'CREDENTIALS_MISSING',
@@ -37,4 +34,13 @@ export async function serverCredentials(
     );
   }
   return readCredentials(path);
+}
+
+function lstatOrFalse(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

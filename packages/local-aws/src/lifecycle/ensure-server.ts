@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { lstat, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_PRINCIPALS } from '@kms-demo/spec';
@@ -203,6 +202,8 @@ async function spawnServer(
   log: string,
   command: EnsureServerOptions['command'],
 ): Promise<{ done: boolean; code: number | null; ended: Promise<void> }> {
+  // Loaded only to start a server, not by every client that finds one running.
+  const { spawn } = await import('node:child_process');
   const logFile = await withPath(log, 'create', () => open(log, 'w', 0o600));
   const child = spawn(command.execPath, command.args, {
     detached: true,

@@ -1,4 +1,5 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { isProcessAlive } from './process-identity.js';
@@ -39,7 +40,8 @@ export async function findRunningServer(stateDir: string): Promise<RunningServer
 
 export async function readServerInfo(stateDir: string): Promise<RunningServer | undefined> {
   try {
-    const parsed = JSON.parse(await readFile(join(stateDir, SERVER_FILE), 'utf8')) as Record<
+    // Read synchronously: a few hundred bytes that every command reads first.
+    const parsed = JSON.parse(readFileSync(join(stateDir, SERVER_FILE), 'utf8')) as Record<
       string,
       unknown
     >;
