@@ -48,7 +48,10 @@ function lazyExternal(names) {
  * facade of all its exports, and reading them all loads what their lazy getters guard:
  * `node:http`'s loads undici (~25 ms on Node >= 22), `node:util`'s loads worker_threads,
  * parseArgs and more; the AWS SDK's ES build and yargs import them so, where their
- * CommonJS builds required them.
+ * CommonJS builds required them. A dynamic import() stays native (it is made where the
+ * module is needed, and its callers destructure named exports), except the AWS SDK's of
+ * `node:http` (made on every first request): that one gets `default`, `Agent` and
+ * `request` from the required module.
  */
 function builtinsByRequire() {
   const names = builtinModules.filter((name) => !name.startsWith('_'));
@@ -56,13 +59,23 @@ function builtinsByRequire() {
   return {
     name: 'builtins-by-require',
     setup(b) {
-      b.onResolve({ filter }, (args) =>
-        args.namespace === 'builtin-by-require'
-          ? { path: args.path, external: true }
-          : { path: args.path.replace(/^node:/, ''), namespace: 'builtin-by-require' },
-      );
+      b.onResolve({ filter }, (args) => {
+        const name = args.path.replace(/^node:/, '');
+        if (args.namespace === 'builtin-by-require') return { path: args.path, external: true };
+        if (args.kind !== 'dynamic-import') return { path: name, namespace: 'builtin-by-require' };
+        if (name === 'http') return { path: name, namespace: 'builtin-by-import' };
+        return { path: args.path, external: true };
+      });
       b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({
         contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+        loader: 'js',
+      }));
+      b.onLoad({ filter: /^http$/, namespace: 'builtin-by-import' }, () => ({
+        contents: [
+          "const http = require('node:http');",
+          'export default http;',
+          'export const { Agent, request } = http;',
+        ].join('\n'),
         loader: 'js',
       }));
     },

@@ -20,12 +20,12 @@ export async function confirm(question: string, o: ConfirmOptions): Promise<bool
   if (o.yes) return true;
   const input = o.input ?? process.stdin;
   if (!input.isTTY) throw usageError(`${o.action} needs confirmation: pass --yes`);
-  // Loaded here, not with the module: node:tty and node:readline cost ~3 ms of every run,
-  // and only a question needs them.
+  // Loaded when a question is asked, not at start-up: node:tty and node:readline would
+  // cost every run ~3 ms.
   const { openTerminal } = await import('./terminal.js');
+  const { createInterface } = await import('node:readline');
   const terminal = o.output ? undefined : openTerminal();
   const output = o.output ?? terminal ?? process.stderr;
-  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input, output, terminal: true });
   try {
     return await new Promise<boolean>((resolve, reject) => {
