@@ -130,6 +130,77 @@ function lazyImports(rules) {
 }
 
 /**
+ * The Encryption SDK prepares ECDSA at load: asn1.js defines DER shapes (of the signature,
+ * of PEM keys) and the curve module computes Montgomery forms of the P-256 and P-384
+ * primes with bn.js (~4 ms of every decrypt). Only messages of a signing algorithm suite use them, and the
+ * CLI writes none; stand-ins make the same calls on first use. A new SDK version that
+ * imports them otherwise fails the build ("No matching export"), not a signature check.
+ */
+function lazyEsdkSignatureMath() {
+  const standIns = [
+    {
+      importer:
+        /[\\/]@aws-crypto[\\/](serialize|material-management)[\\/].*[\\/](ecdsa_signature|pem_helpers)\.js$/,
+      path: 'asn1.js',
+      contents: (real) => [
+        'let asn;',
+        `const load = () => (asn ??= require(${JSON.stringify(real)}));`,
+        'export default {',
+        '  define(name, body) {',
+        '    let entity;',
+        '    const get = () => (entity ??= load().define(name, body));',
+        '    return { decode: (...a) => get().decode(...a), encode: (...a) => get().encode(...a) };',
+        '  },',
+        '  get bignum() { return load().bignum; },',
+        '};',
+      ],
+    },
+    {
+      importer: /[\\/]@aws-crypto[\\/]material-management[\\/].*[\\/]signature_key\.js$/,
+      path: './ecc_decode',
+      contents: (real) => [
+        'let curves;',
+        `const load = () => (curves ??= require(${JSON.stringify(real)}).decodeNamedCurves);`,
+        'export const decodeNamedCurves = Object.freeze({',
+        ...['prime256v1', 'secp384r1', 'P-256', 'P-384'].map(
+          (curve) =>
+            `  get ${JSON.stringify(curve)}() { return load()[${JSON.stringify(curve)}]; },`,
+        ),
+        '});',
+      ],
+    },
+  ];
+  return {
+    name: 'lazy-esdk-signature-math',
+    setup(b) {
+      b.onResolve({ filter: /^(asn1\.js|\.\/ecc_decode)$/ }, async (args) => {
+        if (args.namespace === 'esdk-stand-in') return undefined;
+        const standIn = standIns.find(
+          (s) => s.path === args.path && s.importer.test(args.importer),
+        );
+        if (!standIn) return undefined;
+        const real = await b.resolve(args.path, {
+          resolveDir: args.resolveDir,
+          kind: 'require-call',
+          namespace: 'esdk-stand-in',
+        });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return {
+          path: real.path,
+          namespace: 'esdk-stand-in',
+          pluginData: standIns.indexOf(standIn),
+        };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'esdk-stand-in' }, (args) => ({
+        contents: standIns[args.pluginData].contents(args.path).join('\n'),
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      }));
+    },
+  };
+}
+
+/**
  * Heavy modules (AWS SDK, core, the emulator) are reached only through `await import()`
  * inside command handlers. Split into chunks, each is read and compiled only when a
  * command imports it: `--help` reads yargs and the command descriptions, not 2.5 MB of
@@ -163,6 +234,7 @@ export const bundleOptions = {
         functions: { util: ['format'] },
       },
     ]),
+    lazyEsdkSignatureMath(),
     builtinsByRequire(),
   ],
   define: {

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { access, readFile, unlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { access, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_PRINCIPALS, type LocalPrincipalName } from '@kms-demo/spec';
 import { LocalAwsError } from '../errors.js';
@@ -113,7 +114,9 @@ function serialize(credentials: LocalAwsCredentials): string {
 export async function readCredentials(path: string): Promise<LocalAwsCredentials> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
+    // Read synchronously: a small file every client reads on every command, where an
+    // asynchronous read would start libuv's thread pool for it (~3 ms).
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new LocalAwsError(
       'CREDENTIALS_INVALID',

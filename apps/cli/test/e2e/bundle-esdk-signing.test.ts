@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { bundleOptions } from '../../scripts/bundle-options.mjs';
+
+// The bundle puts stand-ins in place of the Encryption SDK's ECDSA set-up (asn1.js shapes,
+// the curves' Montgomery forms), which then runs on first use. The CLI never meets a
+// signed message (core refuses every suite but 0x0478 before the SDK sees it), so this
+// bundles, with the CLI's own options, a round trip through the SDK's default suite,
+// which signs with ECDSA P-384: the stand-ins must do what the modules they defer do.
+const coreDir = fileURLToPath(new URL('../../../../packages/core/', import.meta.url));
+// VerificationKey (the curve module's user) is not re-exported by the -node packages.
+const materialManagement = join(
+  dirname(realpathSync(createRequire(coreDir).resolve('@aws-crypto/material-management-node'))),
+  '../../../../material-management/build/module/src/index.js',
+);
+const roundTrip = `
+import { randomBytes } from 'node:crypto';
+import { createECDH } from 'node:crypto';
+import {
+  buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier,
+} from '@aws-crypto/client-node';
+import { VerificationKey } from '${materialManagement}';
+const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+const keyring = new RawAesKeyringNode({
+  keyName: 'check', keyNamespace: 'bundle', unencryptedMasterKey: randomBytes(32),
+  wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+});
+const { result } = await encrypt(keyring, 'signed round trip', { encryptionContext: { appuser: 'u1' } });
+const { plaintext, messageHeader } = await decrypt(keyring, result);
+let tampered = 'accepted';
+try {
+  const bad = Buffer.from(result);
+  bad[bad.length - 1] ^= 1;
+  await decrypt(keyring, bad);
+} catch (error) {
+  tampered = 'refused';
+}
+// The curve module's one use: a compressed public key back to its full point.
+const points = [['prime256v1', 'P-256'], ['secp384r1', 'P-384']].map(([curve, signatureCurve]) => {
+  const ecdh = createECDH(curve);
+  ecdh.generateKeys();
+  const full = VerificationKey.decodeCompressPoint(ecdh.getPublicKey(undefined, 'compressed'), { signatureCurve });
+  return Buffer.from(full).equals(ecdh.getPublicKey()) ? 'decoded' : 'wrong';
+});
+console.log(JSON.stringify({ suiteId: messageHeader.suiteId, plaintext: plaintext.toString(), tampered, points }));
+`;
+
+let dir: string;
+let metafile: Metafile;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kms-demo-esdk-bundle-'));
+  const { entryPoints: _entries, outdir: _outdir, chunkNames: _chunks, ...options } = bundleOptions;
+  const result = await build({
+    ...options,
+    stdin: { contents: roundTrip, resolveDir: coreDir, sourcefile: 'round-trip.mjs', loader: 'js' },
+    splitting: false,
+    outfile: join(dir, 'round-trip.mjs'),
+    logLevel: 'silent',
+  });
+  metafile = result.metafile as Metafile;
+}, 60_000);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("the bundle's stand-ins for the Encryption SDK's signature set-up", () => {
+  it('are in the bundle (asn1.js and the curve module)', () => {
+    const standIns = Object.keys(metafile.inputs).filter((p) => p.startsWith('esdk-stand-in:'));
+    expect(standIns.some((p) => p.includes('asn1.js'))).toBe(true);
+    expect(standIns.some((p) => p.includes('ecc_decode'))).toBe(true);
+  });
+
+  it('sign and verify an ECDSA P-384 message (a changed one is refused) and decode compressed points', () => {
+    const r = spawnSync(process.execPath, [join(dir, 'round-trip.mjs')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      suiteId: 0x0578,
+      plaintext: 'signed round trip',
+      tampered: 'refused',
+      points: ['decoded', 'decoded'],
+    });
+  });
+});
