@@ -130,6 +130,36 @@ function lazyImports(rules) {
 }
 
 /**
+ * yargs checks its own state with `node:assert`'s strictEqual and notStrictEqual on every
+ * run; loading node:assert costs ~2.5 ms (its error class sets up terminal colours). These
+ * stand-ins compare as those do (Object.is) and load node:assert only to throw its error.
+ */
+function assertOnFailure(importer) {
+  return {
+    name: 'assert-on-failure',
+    setup(b) {
+      b.onResolve({ filter: /^(node:)?assert$/ }, (args) =>
+        args.namespace !== 'assert-on-failure' && importer.test(args.importer)
+          ? { path: 'assert', namespace: 'assert-on-failure' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'assert-on-failure' }, () => ({
+        contents: [
+          "const real = () => require('node:assert');",
+          'export function strictEqual(actual, expected, message) {',
+          '  if (!Object.is(actual, expected)) real().strictEqual(actual, expected, message);',
+          '}',
+          'export function notStrictEqual(actual, expected, message) {',
+          '  if (Object.is(actual, expected)) real().notStrictEqual(actual, expected, message);',
+          '}',
+        ].join('\n'),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * The Encryption SDK prepares ECDSA at load: asn1.js defines DER shapes (of the signature,
  * of PEM keys) and the curve module computes Montgomery forms of the P-256 and P-384
  * primes with bn.js (~4 ms of every decrypt). Only messages of a signing algorithm suite use them, and the
@@ -234,6 +264,7 @@ export const bundleOptions = {
         functions: { util: ['format'] },
       },
     ]),
+    assertOnFailure(/[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/),
     lazyEsdkSignatureMath(),
     builtinsByRequire(),
   ],

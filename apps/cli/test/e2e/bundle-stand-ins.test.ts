@@ -10,11 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { bundleOptions } from '../../scripts/bundle-options.mjs';
 
-// The bundle puts stand-ins in place of the Encryption SDK's ECDSA set-up (asn1.js shapes,
-// the curves' Montgomery forms), which then runs on first use. The CLI never meets a
-// signed message (core refuses every suite but 0x0478 before the SDK sees it), so this
-// bundles, with the CLI's own options, a round trip through the SDK's default suite,
-// which signs with ECDSA P-384: the stand-ins must do what the modules they defer do.
+// The bundle puts stand-ins where start-up work is rarely needed (bundle-options.mjs);
+// bundled here with the CLI's own options, they must do what they stand in for.
+//
+// The Encryption SDK's ECDSA set-up (asn1.js shapes, the curves' Montgomery forms) runs
+// on first use. The CLI never meets a signed message (core refuses every suite but 0x0478
+// before the SDK sees it), so this makes a round trip through the SDK's default suite,
+// which signs with ECDSA P-384, and decodes compressed points.
 const coreDir = fileURLToPath(new URL('../../../../packages/core/', import.meta.url));
 // VerificationKey (the curve module's user) is not re-exported by the -node packages.
 const materialManagement = join(
@@ -53,20 +55,56 @@ const points = [['prime256v1', 'P-256'], ['secp384r1', 'P-384']].map(([curve, si
 console.log(JSON.stringify({ suiteId: messageHeader.suiteId, plaintext: plaintext.toString(), tampered, points }));
 `;
 
+// yargs checks its own state with node:assert on every run; the stand-ins compare alike
+// and throw node:assert's own error, loading it only then.
+const cliDir = fileURLToPath(new URL('../../', import.meta.url));
+const yargsChecks = `
+import yargs from 'yargs';
+const loaded = () => process.moduleLoadList.includes('NativeModule assert');
+const outcome = (misuse) => {
+  try {
+    misuse();
+    return 'passed';
+  } catch (error) {
+    return \`\${error.name} \${error.code}\`;
+  }
+};
+const valid = outcome(() => yargs([]).demand(1, 'a message').default('x', () => 1).parse(['cmd']));
+const before = loaded();
+console.log(JSON.stringify({
+  valid,
+  assertLoadedBeforeAFailure: before,
+  notStrictEqual: outcome(() => yargs([]).demand(1, true)),
+  strictEqual: outcome(() => yargs([]).default(['a', 'b'], () => 1)),
+}));
+`;
+
 let dir: string;
 let metafile: Metafile;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kms-demo-esdk-bundle-'));
+async function bundle(contents: string, resolveDir: string, name: string): Promise<Metafile> {
   const { entryPoints: _entries, outdir: _outdir, chunkNames: _chunks, ...options } = bundleOptions;
   const result = await build({
     ...options,
-    stdin: { contents: roundTrip, resolveDir: coreDir, sourcefile: 'round-trip.mjs', loader: 'js' },
+    stdin: { contents, resolveDir, sourcefile: name, loader: 'js' },
     splitting: false,
-    outfile: join(dir, 'round-trip.mjs'),
+    outfile: join(dir, name),
     logLevel: 'silent',
   });
-  metafile = result.metafile as Metafile;
+  return result.metafile as Metafile;
+}
+
+function run(name: string): unknown {
+  const r = spawnSync(process.execPath, [join(dir, name)], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kms-demo-stand-ins-'));
+  metafile = await bundle(roundTrip, coreDir, 'round-trip.mjs');
+  await bundle(yargsChecks, cliDir, 'yargs-checks.mjs');
 }, 60_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -80,14 +118,22 @@ describe("the bundle's stand-ins for the Encryption SDK's signature set-up", () 
   });
 
   it('sign and verify an ECDSA P-384 message (a changed one is refused) and decode compressed points', () => {
-    const r = spawnSync(process.execPath, [join(dir, 'round-trip.mjs')], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({
+    expect(run('round-trip.mjs')).toEqual({
       suiteId: 0x0578,
       plaintext: 'signed round trip',
       tampered: 'refused',
       points: ['decoded', 'decoded'],
+    });
+  });
+});
+
+describe("the bundle's stand-in for yargs' node:assert checks", () => {
+  it('pass what passes without loading node:assert, and fail with its AssertionError', () => {
+    expect(run('yargs-checks.mjs')).toEqual({
+      valid: 'passed',
+      assertLoadedBeforeAFailure: false,
+      notStrictEqual: 'AssertionError ERR_ASSERTION',
+      strictEqual: 'AssertionError ERR_ASSERTION',
     });
   });
 });
