@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { failedError } from '../errors.js';
 import type { GlobalOptions } from '../global-options.js';
-import { assertStdoutOpen, outBytes, outJson, say } from '../io/output.js';
+import { assertStdoutOpen, exitOnceWritten, outBytes, outJson, say } from '../io/output.js';
 
 interface DecryptOptions extends GlobalOptions {
   user: string;
@@ -70,6 +70,8 @@ export const decryptCommand: CommandModule<GlobalOptions, DecryptOptions> = {
       secret?.fill(0);
       session.close();
     }
+    // Done, and nothing is left to write or wait for (a failure goes on to the error report).
+    await exitOnceWritten();
   },
 };
 

@@ -56,6 +56,19 @@ export function outBytes(bytes: Uint8Array): Promise<void> {
   });
 }
 
+/**
+ * Ends the process as soon as stdout and stderr have handed all they were given to the
+ * system, rather than when the event loop drains: for a command whose work is done (its
+ * output printed, its connections closed), what would remain is socket teardown and a
+ * garbage collection already under way, ~6 ms of a decrypt for nothing.
+ */
+export async function exitOnceWritten(code = 0): Promise<never> {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.writableLength > 0) await new Promise((resolve) => stream.once('drain', resolve));
+  }
+  process.exit(code);
+}
+
 /** Shortens a path under the home directory to `~/…` for display. */
 export function displayPath(path: string, home = process.env.HOME): string {
   if (home && home !== '/' && (path === home || path.startsWith(`${home}/`))) {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, openSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle, expectCleanStderr, type RunResult, Sandbox, storyLines } from './cli.js';
@@ -179,6 +180,27 @@ describe('list, show, delete, status', () => {
       source: 'default',
       reachable: true,
     });
+  });
+});
+
+describe('output to a slow reader', () => {
+  it('the largest secret reaches a reader that starts late, whole: decrypt exits only once it is written', async () => {
+    // 384 KiB, six times a pipe's buffer: the CLI exits as soon as its output is written,
+    // which must not be before the reader has taken all of it.
+    const secret = randomBytes(288 * 1024).toString('base64');
+    const id = await encrypt(secret);
+    const child = spawn(process.execPath, [bundle, 'decrypt', id], {
+      env: sandbox.env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.pause();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stdout.resume();
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(`${secret}\n`);
   });
 });
 
