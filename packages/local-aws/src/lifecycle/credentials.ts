@@ -26,8 +26,7 @@ export async function serverCredentials(
 ): Promise<LocalAwsCredentials> {
   await checkStateDirSafety(stateDir);
   const path = credentialsPath(stateDir, principal);
-  const exists = lstatOrFalse(path);
-  if (!exists) {
+  if (!credentialsFileExists(stateDir, principal)) {
     throw new LocalAwsError(
       'CREDENTIALS_MISSING',
       `${path} was removed while the local server runs; the server still accepts only the credentials it had, so restart it ('kms-demo local stop', then any command) to make new ones.`,
@@ -36,9 +35,13 @@ export async function serverCredentials(
   return readCredentials(path);
 }
 
-function lstatOrFalse(path: string): boolean {
+/**
+ * Whether `principal`'s credentials file is there (not followed if a link: the safety
+ * check refuses links). Synchronous: every command asks, and it takes microseconds.
+ */
+export function credentialsFileExists(stateDir: string, principal: LocalPrincipalName): boolean {
   try {
-    lstatSync(path);
+    lstatSync(credentialsPath(stateDir, principal));
     return true;
   } catch {
     return false;

@@ -1,4 +1,3 @@
-import { lstatSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_PRINCIPALS } from '@kms-demo/spec';
@@ -6,7 +5,7 @@ import { LocalAwsError } from '../errors.js';
 import { findRunningServer, type RunningServer } from '../state/discovery.js';
 import { withPath } from '../state/fs-errors.js';
 import { stateDirInUse } from '../state/state-lock.js';
-import { credentialsPath } from './credentials.js';
+import { credentialsFileExists } from './credentials.js';
 import { ServerRecordWatch } from './record-watch.js';
 import { START_LOCK_FILE, serverStatus } from './server-status.js';
 import { tryAcquireStartLock } from './start-lock.js';
@@ -143,8 +142,7 @@ async function usableOrRestart(
   server: RunningServer,
   options: EnsureServerOptions,
 ): Promise<EnsuredServer | undefined> {
-  // Synchronous: microseconds each, and no thread pool started for them on every command.
-  const hasCredentials = LOCAL_PRINCIPALS.every((name) => exists(credentialsPath(stateDir, name)));
+  const hasCredentials = LOCAL_PRINCIPALS.every((name) => credentialsFileExists(stateDir, name));
   if (hasCredentials || !options.restartable?.(server)) return { ...server, started: false };
   const release = await tryAcquireStartLock(stateDir);
   if (!release) return undefined;
@@ -235,13 +233,4 @@ async function lastLogLine(log: string): Promise<string | undefined> {
     .filter(Boolean)
     .pop();
   return line?.replace(/^kms-demo: /, '');
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
