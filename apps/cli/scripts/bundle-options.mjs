@@ -132,7 +132,8 @@ function lazyImports(rules) {
 /**
  * yargs checks its own state with `node:assert`'s strictEqual and notStrictEqual on every
  * run; loading node:assert costs ~2.5 ms (its error class sets up terminal colours). These
- * stand-ins compare as those do (Object.is) and load node:assert only to throw its error.
+ * stand-ins compare as those do (Object.is) and call node:assert, loaded then, only when
+ * it would throw.
  */
 function assertOnFailure(importer) {
   return {
@@ -146,11 +147,13 @@ function assertOnFailure(importer) {
       b.onLoad({ filter: /.*/, namespace: 'assert-on-failure' }, () => ({
         contents: [
           "const real = () => require('node:assert');",
-          'export function strictEqual(actual, expected, message) {',
-          '  if (!Object.is(actual, expected)) real().strictEqual(actual, expected, message);',
+          // The arguments are passed on as given: node:assert (Node >= 26) tells a message
+          // passed as undefined from none.
+          'export function strictEqual(...args) {',
+          '  if (!Object.is(args[0], args[1])) real().strictEqual(...args);',
           '}',
-          'export function notStrictEqual(actual, expected, message) {',
-          '  if (Object.is(actual, expected)) real().notStrictEqual(actual, expected, message);',
+          'export function notStrictEqual(...args) {',
+          '  if (Object.is(args[0], args[1])) real().notStrictEqual(...args);',
           '}',
         ].join('\n'),
         loader: 'js',
