@@ -7,15 +7,17 @@ import { startTempServer } from './support/temp-server.js';
 
 describe('idleTimeoutMs', () => {
   it('keeps serving while requests keep coming, then closes by itself', async () => {
-    const server = await startTempServer({ idleTimeoutMs: 500, bootstrap: false });
+    // An idle period ten times the pause between requests: a loaded machine (CI runs every
+    // package's tests at once) can stretch a 100 ms pause a good deal, not tenfold.
+    const server = await startTempServer({ idleTimeoutMs: 1000, bootstrap: false });
     let closed = false;
     void server.closed.then(() => {
       closed = true;
     });
     try {
       const kms = kmsClient(server);
-      // Requests every 100 ms for 1.5 s: three idle periods long, yet never idle.
-      for (let i = 0; i < 15; i++) {
+      // Requests every 100 ms for 3 s: three idle periods long, yet never idle.
+      for (let i = 0; i < 30; i++) {
         await kms.send(new GenerateRandomCommand({ NumberOfBytes: 4 }));
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
