@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { bundleOptions } from '../../scripts/bundle-options.mjs';
 
-// The bundle puts stand-ins where start-up work is rarely needed (bundle-options.mjs);
+// The bundle puts stand-ins where start-up work is rarely needed (scripts/bundle-plugins.mjs);
 // bundled here with the CLI's own options, they must do what they stand in for.
 //
 // The Encryption SDK's ECDSA set-up (asn1.js shapes, the curves' Montgomery forms) runs

@@ -1,0 +1,217 @@
+// The esbuild plugins of the CLI bundle (bundle-options.mjs): what is loaded, and when.
+import { builtinModules } from 'node:module';
+import { dirname } from 'node:path';
+
+/**
+ * dynalite stays outside the bundle (its LevelDB binding is native and found relative to
+ * its own package). A plain `external` would hoist `import 'dynalite'` to the top of the
+ * bundle and load LevelDB on every run, `--help` included; this stand-in module instead
+ * requires it when the emulator module is first evaluated.
+ */
+export function lazyExternal(names) {
+  const filter = new RegExp(`^(${names.join('|')})$`);
+  return {
+    name: 'lazy-external',
+    setup(b) {
+      b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'lazy-external' }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-external' }, (args) => ({
+        contents: [
+          "import { createRequire } from 'node:module';",
+          `const required = createRequire(import.meta.url)(${JSON.stringify(args.path)});`,
+          'export default required;',
+        ].join('\n'),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * Node's built-ins reached through `require`. An ES module import of a built-in builds a
+ * facade of all its exports, and reading them all loads what their lazy getters guard:
+ * `node:http`'s loads undici (~25 ms on Node >= 22), `node:util`'s loads worker_threads,
+ * parseArgs and more; the AWS SDK's ES build and yargs import them so, where their
+ * CommonJS builds required them. A dynamic import() stays native (it is made where the
+ * module is needed, and its callers destructure named exports), except the AWS SDK's of
+ * `node:http` (made on every first request): that one gets `default`, `Agent` and
+ * `request` from the required module.
+ */
+export function builtinsByRequire() {
+  const names = builtinModules.filter((name) => !name.startsWith('_'));
+  const filter = new RegExp(`^(node:)?(${names.join('|')})$`);
+  return {
+    name: 'builtins-by-require',
+    setup(b) {
+      b.onResolve({ filter }, (args) => {
+        const name = args.path.replace(/^node:/, '');
+        if (args.namespace === 'builtin-by-require') return { path: args.path, external: true };
+        if (args.kind !== 'dynamic-import') return { path: name, namespace: 'builtin-by-require' };
+        if (name === 'http') return { path: name, namespace: 'builtin-by-import' };
+        return { path: args.path, external: true };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+        loader: 'js',
+      }));
+      b.onLoad({ filter: /^http$/, namespace: 'builtin-by-import' }, () => ({
+        contents: [
+          "const http = require('node:http');",
+          'export default http;',
+          'export const { Agent, request } = http;',
+        ].join('\n'),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * Imports used only now and then, made lazy: each function listed for a module, when
+ * imported by a module the rule's `importer` matches, becomes a stand-in that loads the
+ * real module on its first call (esbuild evaluates a bundled module reached by `require`
+ * only when it is required). yargs imports `cliui` and `string-width` for help and usage
+ * text only, but string-width builds an Intl.Segmenter and compiles Unicode property
+ * regexps (`\p{RGI_Emoji}`) as it is evaluated: ~25 ms of every run on Node 24, `decrypt`
+ * included. yargs, yargs-parser and y18n import one function of `node:util` each, and on
+ * Node 24 importing it through `require` still reads every property of it, which loads
+ * worker_threads, parseArgs and more (~2 ms).
+ */
+export function lazyImports(rules) {
+  // One stand-in per module, with every function any rule lists for it.
+  const standIns = {};
+  for (const rule of rules) {
+    for (const [name, fns] of Object.entries(rule.functions)) {
+      standIns[name] = [...new Set([...(standIns[name] ?? []), ...fns])];
+    }
+  }
+  const filter = new RegExp(`^(${Object.keys(standIns).join('|')})$`);
+  return {
+    name: 'lazy-imports',
+    setup(b) {
+      b.onResolve({ filter }, (args) => {
+        // The stand-in's own require of the real module resolves as usual.
+        if (args.namespace === 'lazy-import') return undefined;
+        const ruled = rules.some((r) => r.importer.test(args.importer) && r.functions[args.path]);
+        if (!ruled) return undefined;
+        return { path: args.path, namespace: 'lazy-import', pluginData: args.resolveDir };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'lazy-import' }, (args) => ({
+        contents: [
+          'let loaded;',
+          `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+          ...standIns[args.path].map((name) =>
+            name === 'default'
+              ? 'export default function lazyDefault(...a) { const m = load(); return (m.default ?? m)(...a); }'
+              : `export function ${name}(...a) { return load().${name}(...a); }`,
+          ),
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: args.pluginData,
+      }));
+    },
+  };
+}
+
+/**
+ * yargs checks its own state with `node:assert`'s strictEqual and notStrictEqual on every
+ * run; loading node:assert costs ~2.5 ms (its error class sets up terminal colours). These
+ * stand-ins compare as those do (Object.is) and call node:assert, loaded then, only when
+ * it would throw.
+ */
+export function assertOnFailure(importer) {
+  return {
+    name: 'assert-on-failure',
+    setup(b) {
+      b.onResolve({ filter: /^(node:)?assert$/ }, (args) =>
+        args.namespace !== 'assert-on-failure' && importer.test(args.importer)
+          ? { path: 'assert', namespace: 'assert-on-failure' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'assert-on-failure' }, () => ({
+        contents: [
+          "const real = () => require('node:assert');",
+          // The arguments are passed on as given: node:assert (Node >= 26) tells a message
+          // passed as undefined from none.
+          'export function strictEqual(...args) {',
+          '  if (!Object.is(args[0], args[1])) real().strictEqual(...args);',
+          '}',
+          'export function notStrictEqual(...args) {',
+          '  if (Object.is(args[0], args[1])) real().notStrictEqual(...args);',
+          '}',
+        ].join('\n'),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * The Encryption SDK prepares ECDSA at load: asn1.js defines DER shapes (of the signature,
+ * of PEM keys) and the curve module computes Montgomery forms of the P-256 and P-384
+ * primes with bn.js (~4 ms of every decrypt). Only messages of a signing algorithm suite use them, and the
+ * CLI writes none; stand-ins make the same calls on first use. A new SDK version that
+ * imports them otherwise fails the build ("No matching export"), not a signature check.
+ */
+export function lazyEsdkSignatureMath() {
+  const standIns = [
+    {
+      importer:
+        /[\\/]@aws-crypto[\\/](serialize|material-management)[\\/].*[\\/](ecdsa_signature|pem_helpers)\.js$/,
+      path: 'asn1.js',
+      contents: (real) => [
+        'let asn;',
+        `const load = () => (asn ??= require(${JSON.stringify(real)}));`,
+        'export default {',
+        '  define(name, body) {',
+        '    let entity;',
+        '    const get = () => (entity ??= load().define(name, body));',
+        '    return { decode: (...a) => get().decode(...a), encode: (...a) => get().encode(...a) };',
+        '  },',
+        '  get bignum() { return load().bignum; },',
+        '};',
+      ],
+    },
+    {
+      importer: /[\\/]@aws-crypto[\\/]material-management[\\/].*[\\/]signature_key\.js$/,
+      path: './ecc_decode',
+      contents: (real) => [
+        'let curves;',
+        `const load = () => (curves ??= require(${JSON.stringify(real)}).decodeNamedCurves);`,
+        'export const decodeNamedCurves = Object.freeze({',
+        ...['prime256v1', 'secp384r1', 'P-256', 'P-384'].map(
+          (curve) =>
+            `  get ${JSON.stringify(curve)}() { return load()[${JSON.stringify(curve)}]; },`,
+        ),
+        '});',
+      ],
+    },
+  ];
+  return {
+    name: 'lazy-esdk-signature-math',
+    setup(b) {
+      b.onResolve({ filter: /^(asn1\.js|\.\/ecc_decode)$/ }, async (args) => {
+        if (args.namespace === 'esdk-stand-in') return undefined;
+        const standIn = standIns.find(
+          (s) => s.path === args.path && s.importer.test(args.importer),
+        );
+        if (!standIn) return undefined;
+        const real = await b.resolve(args.path, {
+          resolveDir: args.resolveDir,
+          kind: 'require-call',
+          namespace: 'esdk-stand-in',
+        });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return {
+          path: real.path,
+          namespace: 'esdk-stand-in',
+          pluginData: standIns.indexOf(standIn),
+        };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'esdk-stand-in' }, (args) => ({
+        contents: standIns[args.pluginData].contents(args.path).join('\n'),
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      }));
+    },
+  };
+}
