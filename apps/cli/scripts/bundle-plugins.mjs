@@ -1,6 +1,8 @@
 // The esbuild plugins of the CLI bundle (bundle-options.mjs): what is loaded, and when.
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname } from 'node:path';
+
+const require = createRequire(import.meta.url);
 
 /**
  * dynalite stays outside the bundle (its LevelDB binding is native and found relative to
@@ -34,7 +36,8 @@ export function lazyExternal(names) {
  * CommonJS builds required them. A dynamic import() stays native (it is made where the
  * module is needed, and its callers destructure named exports), except the AWS SDK's of
  * `node:http` (made on every first request): that one gets `default`, `Agent` and
- * `request` from the required module.
+ * `request` from the required module. A static import by name gets namedExportsOf's
+ * module, a `require` the module itself.
  */
 export function builtinsByRequire() {
   const names = builtinModules.filter((name) => !name.startsWith('_'));
@@ -44,13 +47,18 @@ export function builtinsByRequire() {
     setup(b) {
       b.onResolve({ filter }, (args) => {
         const name = args.path.replace(/^node:/, '');
-        if (args.namespace === 'builtin-by-require') return { path: args.path, external: true };
+        if (args.namespace.startsWith('builtin-by-')) return { path: args.path, external: true };
+        if (args.kind === 'import-statement') return { path: name, namespace: 'builtin-by-name' };
         if (args.kind !== 'dynamic-import') return { path: name, namespace: 'builtin-by-require' };
         if (name === 'http') return { path: name, namespace: 'builtin-by-import' };
         return { path: args.path, external: true };
       });
       b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({
         contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+        loader: 'js',
+      }));
+      b.onLoad({ filter: /.*/, namespace: 'builtin-by-name' }, (args) => ({
+        contents: namedExportsOf(args.path),
         loader: 'js',
       }));
       b.onLoad({ filter: /^http$/, namespace: 'builtin-by-import' }, () => ({
@@ -63,6 +71,30 @@ export function builtinsByRequire() {
       }));
     },
   };
+}
+
+/**
+ * An ES module in place of a built-in for the modules that import it by name: each of the
+ * built-in's properties is a named export of its own, and esbuild keeps only the ones
+ * some module imports (the reads are marked pure). Through `require` alone, every module
+ * importing a built-in copied it into a namespace of forwarding getters as it was
+ * evaluated (esbuild's CommonJS interop): ~100 copies of up to 154 properties on a
+ * decrypt. A property's value is read once, as the built-in is first evaluated, where the
+ * getter read it on each use; the names imported (fs.promises, fs.ReadStream and
+ * crypto.getRandomValues are Node's lazy getters) are functions and constants that Node
+ * never reassigns. A name the built-in does not have on the Node that builds the bundle
+ * fails the build ("No matching export").
+ */
+function namedExportsOf(name) {
+  const real = require(`node:${name}`);
+  const names = Object.getOwnPropertyNames(real).filter((key) => key !== 'default');
+  return [
+    `const real = require(${JSON.stringify(`node:${name}`)});`,
+    'const read = (key) => real[key];',
+    'export default real;',
+    ...names.map((key, i) => `const v${i} = /* @__PURE__ */ read(${JSON.stringify(key)});`),
+    `export { ${names.map((key, i) => `v${i} as ${JSON.stringify(key)}`).join(', ')} };`,
+  ].join('\n');
 }
 
 /**

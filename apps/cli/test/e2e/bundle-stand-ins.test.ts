@@ -81,8 +81,36 @@ console.log(JSON.stringify({
 }));
 `;
 
+// Node's built-ins imported by name get a module of named exports (builtinsByRequire):
+// the values must be Node's own, a namespace import must see them all, `require` must
+// still get the module itself, and an import of one name must read only that one (no
+// lazy getter of the others runs: fs.ReadStream's loads Node's internal/fs/streams).
+const builtinImports = `
+import fs, { readFileSync, promises, ReadStream } from 'node:fs';
+import { sep } from 'path';
+import * as zlib from 'node:zlib';
+import { createRequire } from 'node:module';
+const real = createRequire(import.meta.url);
+const os = require('node:os');
+console.log(JSON.stringify({
+  named: readFileSync === real('fs').readFileSync && promises === real('fs').promises && ReadStream === real('fs').ReadStream,
+  defaultImport: fs === real('fs'),
+  primitive: sep === real('path').sep,
+  namespace: zlib.crc32 === real('zlib').crc32 && Object.keys(real('zlib')).every((k) => k in zlib),
+  required: os === real('os'),
+}));
+`;
+const oneName = `
+import { readFileSync } from 'node:fs';
+console.log(JSON.stringify({
+  read: typeof readFileSync,
+  fsStreamsLoaded: process.moduleLoadList.includes('NativeModule internal/fs/streams'),
+}));
+`;
+
 let dir: string;
 let metafile: Metafile;
+let builtinsMetafile: Metafile;
 
 async function bundle(contents: string, resolveDir: string, name: string): Promise<Metafile> {
   const { entryPoints: _entries, outdir: _outdir, chunkNames: _chunks, ...options } = bundleOptions;
@@ -107,6 +135,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kms-demo-stand-ins-'));
   metafile = await bundle(roundTrip, coreDir, 'round-trip.mjs');
   await bundle(yargsChecks, cliDir, 'yargs-checks.mjs');
+  builtinsMetafile = await bundle(builtinImports, cliDir, 'builtin-imports.mjs');
+  await bundle(oneName, cliDir, 'one-name.mjs');
   // The same checks run by Node on yargs as installed, not bundled.
   await writeFile(join(cliDir, 'node_modules', '.yargs-checks-unbundled.mjs'), yargsChecks);
 }, 60_000);
@@ -145,5 +175,40 @@ describe("the bundle's stand-in for yargs' node:assert checks", () => {
       /^(AssertionError ERR_ASSERTION|TypeError ERR_INVALID_ARG_TYPE)$/,
     );
     expect(run('yargs-checks.mjs')).toEqual({ ...direct, assertLoadedBeforeAFailure: false });
+  });
+});
+
+describe("the bundle's modules of named exports for Node's built-ins", () => {
+  it('stand in for every built-in imported by name; a require still gets the module', () => {
+    const inputs = Object.keys(builtinsMetafile.inputs);
+    expect(inputs).toEqual(
+      expect.arrayContaining([
+        'builtin-by-name:fs',
+        'builtin-by-name:path',
+        'builtin-by-name:zlib',
+      ]),
+    );
+    expect(inputs).toContain('builtin-by-require:os');
+    expect(inputs).not.toContain('builtin-by-require:fs');
+  });
+
+  it("give Node's own values to named, default and namespace imports", () => {
+    expect(run('builtin-imports.mjs')).toEqual({
+      named: true,
+      defaultImport: true,
+      primitive: true,
+      namespace: true,
+      required: true,
+    });
+  });
+
+  it('read only the names imported', () => {
+    expect(run('one-name.mjs')).toEqual({ read: 'function', fsStreamsLoaded: false });
+  });
+
+  it('fail the build for a name the built-in does not have', async () => {
+    await expect(
+      bundle("import { noSuchExport } from 'node:fs'; noSuchExport();", cliDir, 'no-such.mjs'),
+    ).rejects.toThrow(/No matching export in "builtin-by-name:fs" for import "noSuchExport"/);
   });
 });
