@@ -1,9 +1,9 @@
 import { protectOperands, restoreInText } from './argv-operands.js';
+import { bareDecryptUser } from './bare-decrypt.js';
 import { reportError } from './error-boundary.js';
 import { EXIT_USAGE, failedError, ParseError } from './errors.js';
 import { outJson } from './io/output.js';
 import { addSensitiveFromEnv } from './io/redact.js';
-import { createProgram } from './program.js';
 import { VERSION } from './version.js';
 
 // The AWS SDK warns on every run under Node 20 that future releases need Node 22. That
@@ -102,6 +102,7 @@ async function main(argv: string[]): Promise<void> {
   const { args, restore } = protectOperands(argv);
   if (args.length === 0) {
     // Nothing asked: the overview is more use than an error line (clig.dev).
+    const { createProgram } = await import('./program.js');
     createProgram(args).showHelp((text) => process.stderr.write(`${text}\n`));
     process.exitCode = EXIT_USAGE;
     return;
@@ -112,6 +113,13 @@ async function main(argv: string[]): Promise<void> {
       outJson({ version: VERSION });
       return;
     }
+    const user = bareDecryptUser(args, restore);
+    if (user !== undefined) {
+      const { runDecrypt } = await import('./commands/decrypt.js');
+      await runDecrypt({ user });
+      return;
+    }
+    const { createProgram } = await import('./program.js');
     await createProgram(args, restore).parseAsync();
   } catch (error) {
     const shown =

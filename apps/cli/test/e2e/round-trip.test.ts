@@ -107,6 +107,21 @@ describe('encrypt and decrypt', () => {
     expect((await run(['show', id])).stdout).toMatch(/^scheme:\s+direct$/m);
   });
 
+  it('answers a bare `decrypt <id>` (run without yargs) as it does through yargs', async () => {
+    const id = await encrypt('same either way');
+    // `--no-json` changes nothing but makes yargs parse the command line.
+    for (const user of [id, 'nosuchid', 'NOT VALID', '', '12345']) {
+      const bare = await sandbox.run(['decrypt', user]);
+      const parsed = await sandbox.run(['decrypt', user, '--no-json']);
+      expect({ ...bare, user }).toEqual({ ...parsed, user });
+    }
+    expect((await sandbox.run(['decrypt', id])).stdout).toBe('same either way\n');
+    // yargs reads a last word `help` as --help: a bare `decrypt help` is left to it.
+    const help = await sandbox.run(['decrypt', 'help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('kms-demo decrypt <user>');
+  });
+
   it('fails with exit 1 and one line for an unknown id', async () => {
     const r = await run(['decrypt', 'nosuchuser']);
     expect(r.code).toBe(1);

@@ -78,6 +78,16 @@ describe('what start-up loads', () => {
     expect(modules).toContain('src/bin.ts');
   });
 
+  it('a bare `decrypt <id>` runs without yargs; with an option, yargs parses it', async () => {
+    const bare = await loadedBy(['decrypt', 'NOT VALID']);
+    expect(bare.code).toBe(2);
+    expect(bare.modules).toContain('src/commands/decrypt.ts');
+    expect(bare.modules.filter((m) => m.includes('yargs'))).toEqual([]);
+    const parsed = await loadedBy(['decrypt', 'NOT VALID', '--no-json']);
+    expect(parsed.code).toBe(2);
+    expect(parsed.modules.some((m) => m.includes('yargs'))).toBe(true);
+  });
+
   it("a bad id is refused after loading core's input checks only, not the SDK", async () => {
     const { code, modules } = await loadedBy(['decrypt', 'NOT VALID']);
     expect(code).toBe(2);
