@@ -1,6 +1,5 @@
 // The esbuild plugins of the CLI bundle (bundle-options.mjs): what is loaded, and when.
 import { builtinModules, createRequire } from 'node:module';
-import { dirname } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -98,10 +97,55 @@ function namedExportsOf(name) {
 }
 
 /**
+ * Stand-ins: for an import that a rule names (by importer and specifier), esbuild bundles
+ * the module the rule generates in place of the one imported. A stand-in reaches the real
+ * module with `require(specifier)`, resolved from the importer's directory as the import
+ * would have been; esbuild evaluates a module reached by `require` only when it is
+ * required. Rules: `{ importer: { test(path) }, specifier: RegExp, contents(specifier) }`,
+ * contents returning the stand-in's lines. Each stand-in module is made once per real
+ * module: the first rule that matches an import of it decides its contents.
+ */
+function standIns(namespace, rules) {
+  const filter = new RegExp(rules.map((r) => `(${r.specifier.source})`).join('|'));
+  return {
+    name: namespace,
+    setup(b) {
+      b.onResolve({ filter }, async (args) => {
+        // The stand-in's own require of the real module resolves as usual.
+        if (args.namespace === namespace) return undefined;
+        const rule = rules.findIndex(
+          (r) => r.specifier.test(args.path) && r.importer.test(args.importer),
+        );
+        if (rule === -1) return undefined;
+        // One stand-in per real module: two importers that reach two copies of a package
+        // get one stand-in each.
+        const real = await b.resolve(args.path, {
+          resolveDir: args.resolveDir,
+          kind: 'require-call',
+          namespace,
+        });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return {
+          path: `${real.namespace}:${real.path}`,
+          namespace,
+          pluginData: { rule, specifier: args.path, resolveDir: args.resolveDir },
+        };
+      });
+      b.onLoad({ filter: /.*/, namespace }, (args) => ({
+        contents: rules[args.pluginData.rule].contents(args.pluginData.specifier).join('\n'),
+        loader: 'js',
+        resolveDir: args.pluginData.resolveDir,
+      }));
+    },
+  };
+}
+
+const exactly = (specifier) => new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+
+/**
  * Imports used only now and then, made lazy: each function listed for a module, when
  * imported by a module the rule's `importer` matches, becomes a stand-in that loads the
- * real module on its first call (esbuild evaluates a bundled module reached by `require`
- * only when it is required). yargs imports `cliui` and `string-width` for help and usage
+ * real module on its first call. yargs imports `cliui` and `string-width` for help and usage
  * text only, but string-width builds an Intl.Segmenter and compiles Unicode property
  * regexps (`\p{RGI_Emoji}`) as it is evaluated: ~25 ms of every run on Node 24, `decrypt`
  * included. yargs, yargs-parser and y18n import one function of `node:util` each, and on
@@ -110,38 +154,28 @@ function namedExportsOf(name) {
  */
 export function lazyImports(rules) {
   // One stand-in per module, with every function any rule lists for it.
-  const standIns = {};
+  const functions = {};
   for (const rule of rules) {
     for (const [name, fns] of Object.entries(rule.functions)) {
-      standIns[name] = [...new Set([...(standIns[name] ?? []), ...fns])];
+      functions[name] = [...new Set([...(functions[name] ?? []), ...fns])];
     }
   }
-  const filter = new RegExp(`^(${Object.keys(standIns).join('|')})$`);
-  return {
-    name: 'lazy-imports',
-    setup(b) {
-      b.onResolve({ filter }, (args) => {
-        // The stand-in's own require of the real module resolves as usual.
-        if (args.namespace === 'lazy-import') return undefined;
-        const ruled = rules.some((r) => r.importer.test(args.importer) && r.functions[args.path]);
-        if (!ruled) return undefined;
-        return { path: args.path, namespace: 'lazy-import', pluginData: args.resolveDir };
-      });
-      b.onLoad({ filter: /.*/, namespace: 'lazy-import' }, (args) => ({
-        contents: [
-          'let loaded;',
-          `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
-          ...standIns[args.path].map((name) =>
-            name === 'default'
-              ? 'export default function lazyDefault(...a) { const m = load(); return (m.default ?? m)(...a); }'
-              : `export function ${name}(...a) { return load().${name}(...a); }`,
-          ),
-        ].join('\n'),
-        loader: 'js',
-        resolveDir: args.pluginData,
-      }));
-    },
-  };
+  return standIns(
+    'lazy-import',
+    Object.entries(functions).map(([name, fns]) => ({
+      importer: { test: (path) => rules.some((r) => r.importer.test(path) && r.functions[name]) },
+      specifier: exactly(name),
+      contents: (specifier) => [
+        'let loaded;',
+        `const load = () => (loaded ??= require(${JSON.stringify(specifier)}));`,
+        ...fns.map((fn) =>
+          fn === 'default'
+            ? 'export default function lazyDefault(...a) { const m = load(); return (m.default ?? m)(...a); }'
+            : `export function ${fn}(...a) { return load().${fn}(...a); }`,
+        ),
+      ],
+    })),
+  );
 }
 
 /**
@@ -151,48 +185,42 @@ export function lazyImports(rules) {
  * it would throw.
  */
 export function assertOnFailure(importer) {
-  return {
-    name: 'assert-on-failure',
-    setup(b) {
-      b.onResolve({ filter: /^(node:)?assert$/ }, (args) =>
-        args.namespace !== 'assert-on-failure' && importer.test(args.importer)
-          ? { path: 'assert', namespace: 'assert-on-failure' }
-          : undefined,
-      );
-      b.onLoad({ filter: /.*/, namespace: 'assert-on-failure' }, () => ({
-        contents: [
-          "const real = () => require('node:assert');",
-          // The arguments are passed on as given: node:assert (Node >= 26) tells a message
-          // passed as undefined from none.
-          'export function strictEqual(...args) {',
-          '  if (!Object.is(args[0], args[1])) real().strictEqual(...args);',
-          '}',
-          'export function notStrictEqual(...args) {',
-          '  if (Object.is(args[0], args[1])) real().notStrictEqual(...args);',
-          '}',
-        ].join('\n'),
-        loader: 'js',
-      }));
+  return standIns('assert-on-failure', [
+    {
+      importer,
+      specifier: /^(node:)?assert$/,
+      contents: () => [
+        "const real = () => require('node:assert');",
+        // The arguments are passed on as given: node:assert (Node >= 26) tells a message
+        // passed as undefined from none.
+        'export function strictEqual(...args) {',
+        '  if (!Object.is(args[0], args[1])) real().strictEqual(...args);',
+        '}',
+        'export function notStrictEqual(...args) {',
+        '  if (Object.is(args[0], args[1])) real().notStrictEqual(...args);',
+        '}',
+      ],
     },
-  };
+  ]);
 }
 
 /**
  * The Encryption SDK prepares ECDSA at load: asn1.js defines DER shapes (of the signature,
  * of PEM keys) and the curve module computes Montgomery forms of the P-256 and P-384
- * primes with bn.js (~4 ms of every decrypt). Only messages of a signing algorithm suite use them, and the
- * CLI writes none; stand-ins make the same calls on first use. A new SDK version that
- * imports them otherwise fails the build ("No matching export"), not a signature check.
+ * primes with bn.js (~4 ms of every decrypt). Only messages of a signing algorithm suite
+ * use them, and the CLI writes none; stand-ins make the same calls on first use. A new SDK
+ * version that imports them otherwise fails the build ("No matching export"), not a
+ * signature check.
  */
 export function lazyEsdkSignatureMath() {
-  const standIns = [
+  return standIns('esdk-stand-in', [
     {
       importer:
         /[\\/]@aws-crypto[\\/](serialize|material-management)[\\/].*[\\/](ecdsa_signature|pem_helpers)\.js$/,
-      path: 'asn1.js',
-      contents: (real) => [
+      specifier: /^asn1\.js$/,
+      contents: (specifier) => [
         'let asn;',
-        `const load = () => (asn ??= require(${JSON.stringify(real)}));`,
+        `const load = () => (asn ??= require(${JSON.stringify(specifier)}));`,
         'export default {',
         '  define(name, body) {',
         '    let entity;',
@@ -205,10 +233,10 @@ export function lazyEsdkSignatureMath() {
     },
     {
       importer: /[\\/]@aws-crypto[\\/]material-management[\\/].*[\\/]signature_key\.js$/,
-      path: './ecc_decode',
-      contents: (real) => [
+      specifier: /^\.\/ecc_decode$/,
+      contents: (specifier) => [
         'let curves;',
-        `const load = () => (curves ??= require(${JSON.stringify(real)}).decodeNamedCurves);`,
+        `const load = () => (curves ??= require(${JSON.stringify(specifier)}).decodeNamedCurves);`,
         'export const decodeNamedCurves = Object.freeze({',
         ...['prime256v1', 'secp384r1', 'P-256', 'P-384'].map(
           (curve) =>
@@ -217,33 +245,5 @@ export function lazyEsdkSignatureMath() {
         '});',
       ],
     },
-  ];
-  return {
-    name: 'lazy-esdk-signature-math',
-    setup(b) {
-      b.onResolve({ filter: /^(asn1\.js|\.\/ecc_decode)$/ }, async (args) => {
-        if (args.namespace === 'esdk-stand-in') return undefined;
-        const standIn = standIns.find(
-          (s) => s.path === args.path && s.importer.test(args.importer),
-        );
-        if (!standIn) return undefined;
-        const real = await b.resolve(args.path, {
-          resolveDir: args.resolveDir,
-          kind: 'require-call',
-          namespace: 'esdk-stand-in',
-        });
-        if (real.errors.length > 0) return { errors: real.errors };
-        return {
-          path: real.path,
-          namespace: 'esdk-stand-in',
-          pluginData: standIns.indexOf(standIn),
-        };
-      });
-      b.onLoad({ filter: /.*/, namespace: 'esdk-stand-in' }, (args) => ({
-        contents: standIns[args.pluginData].contents(args.path).join('\n'),
-        loader: 'js',
-        resolveDir: dirname(args.path),
-      }));
-    },
-  };
+  ]);
 }
