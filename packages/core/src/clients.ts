@@ -70,6 +70,15 @@ class InfoDroppingLogger extends NoOpLogger {
   }
 }
 
+/**
+ * `logger` for an AWS SDK client that does not make the SDK copy every request's input and
+ * output for an info line (see InfoDroppingLogger): for clients made outside
+ * createAwsClients, such as the CLI's CloudTrail and STS clients.
+ */
+export function quietLogger(logger: AwsLogger): AwsLogger {
+  return new InfoDroppingLogger(logger);
+}
+
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   // The SDK needs a region before its first call and reads AWS_REGION itself; the spec's
   // default only fills the gap so a fresh machine does not fail with "Region is missing".

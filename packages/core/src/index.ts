@@ -15,6 +15,7 @@ export {
   type AwsLogger,
   createAwsClients,
   DEFAULT_MAX_ATTEMPTS,
+  quietLogger,
 } from './clients.js';
 export { itemContext, sameContext } from './crypto/context.js';
 export { ENVELOPE_SUITE } from './crypto/envelope.js';
