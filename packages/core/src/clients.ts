@@ -72,11 +72,11 @@ class InfoDroppingLogger extends NoOpLogger {
 
 /**
  * `logger` for an AWS SDK client that does not make the SDK copy every request's input and
- * output for an info line (see InfoDroppingLogger): for clients made outside
- * createAwsClients, such as the CLI's CloudTrail and STS clients.
+ * output for an info line (see InfoDroppingLogger); one that already is such a logger
+ * is used as it is.
  */
 export function quietLogger(logger: AwsLogger): AwsLogger {
-  return new InfoDroppingLogger(logger);
+  return logger instanceof NoOpLogger ? logger : new InfoDroppingLogger(logger);
 }
 
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
@@ -96,7 +96,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.logger ? { logger: new InfoDroppingLogger(options.logger) } : {}),
+    ...(options.logger ? { logger: quietLogger(options.logger) } : {}),
   });
   return { kms: new KmsApiClient(config()), dynamodb: new DynamoDBClient(config()), region };
 }

@@ -1,5 +1,4 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { quietLogger } from '@kms-demo/core';
 import type { ResolvedConfig } from '../config/types.js';
 import type { LocalConnection } from '../connect-target.js';
 import { sdkLogger } from '../io/sdk-logger.js';
@@ -16,8 +15,7 @@ export function createCloudTrailClient(
   local: LocalConnection | undefined,
   o: { verbose?: boolean } = {},
 ): CloudTrailClient {
-  // Each LookupEvents page would otherwise be copied for an info line nobody reads.
-  const logger = quietLogger(sdkLogger(o));
+  const logger = sdkLogger(o);
   if (config.target === 'local') {
     if (!local) throw new Error('a local target needs a running local server');
     return new CloudTrailClient({

@@ -191,12 +191,11 @@ async function callerArn(
 ): Promise<string> {
   const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   const { sdkLogger } = await import('../io/sdk-logger.js');
-  const { quietLogger } = await import('@kms-demo/core');
   const sts = new STSClient({
     region: config.region.value,
     ...(config.endpoint ? { endpoint: config.endpoint.value } : {}),
     ...(config.profile ? { profile: config.profile.value } : {}),
-    logger: quietLogger(sdkLogger({ verbose })),
+    logger: sdkLogger({ verbose }),
     maxAttempts: 1,
   });
   try {

@@ -1,4 +1,4 @@
-import type { AwsLogger } from '@kms-demo/core';
+import { type AwsLogger, quietLogger } from '@kms-demo/core';
 import { say } from './output.js';
 import { redact } from './redact.js';
 
@@ -12,12 +12,14 @@ const drop = () => {};
  * input and output at info.
  */
 export function sdkLogger(o: { verbose?: boolean } = {}): AwsLogger {
-  if (!o.verbose) return { debug: drop, info: drop, warn: drop, error: drop };
+  // quietLogger: otherwise the SDK copies each request's input and output (a whole
+  // LookupEvents or Scan page) for the info line dropped here.
+  if (!o.verbose) return quietLogger({ debug: drop, info: drop, warn: drop, error: drop });
   const line = (...content: unknown[]) => {
     const text = oneLine(content);
     if (text) say(`kms-demo: aws-sdk: ${text}`);
   };
-  return { debug: drop, info: drop, warn: line, error: line };
+  return quietLogger({ debug: drop, info: drop, warn: line, error: line });
 }
 
 /**

@@ -18,6 +18,8 @@ describe('quietLogger', () => {
     expect(logger.info).not.toHaveBeenCalled();
     expect(logger.warn).toHaveBeenCalledWith('w');
     expect(logger.error).toHaveBeenCalledWith('e');
+    // Already quiet: used as it is, not wrapped again.
+    expect(quietLogger(quiet)).toBe(quiet);
   });
 
   it("is what createAwsClients' clients get for a logger; a plain logger is not one", () => {
